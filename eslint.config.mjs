@@ -1,0 +1,46 @@
+import nx from '@nx/eslint-plugin';
+
+/**
+ * Module boundaries (STYLE.md): every project carries a scope and a type tag, and a violation fails lint.
+ * - type:network  the DICOM stack: no workspace imports, no NestJS, no messaging clients
+ * - type:config   configuration loading: no workspace imports
+ * - type:domain   pure domain code: no transport, no NestJS, no NATS
+ * - type:app      services: may use every library of their scope and the shared scope
+ * - type:e2e      cross-service tests: may use anything
+ */
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/*.tsbuildinfo', '**/data'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allowCircularSelfDependency: false,
+          depConstraints: [
+            {
+              sourceTag: 'type:network',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*', 'typeorm', 'pg', '@aws-sdk/*'],
+            },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*'] },
+            {
+              sourceTag: 'type:domain',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+              bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*', 'typeorm', 'pg', '@aws-sdk/*', 'node:net', 'node:tls'],
+            },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:network', 'type:config', 'type:domain', 'type:contracts', 'type:infra'] },
+            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+            { sourceTag: 'scope:gateway', onlyDependOnLibsWithTags: ['scope:shared', 'scope:gateway'] },
+            { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['*'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+];

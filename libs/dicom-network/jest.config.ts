@@ -1,0 +1,5 @@
+export default {
+  displayName: 'dicom-network',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

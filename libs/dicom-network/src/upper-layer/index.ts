@@ -1,0 +1,11 @@
+export { ACTIONS, ACTION_NAMES, UNEXPECTED_PDU_REASON } from './actions';
+export type { ActionFn, ActionName, ActionResult, UlContext } from './actions';
+export type { AbortSourceName, UlEffect, UlEffectKind, UlIndication } from './effects';
+export { EVENTS, EVENT_MEANINGS } from './events';
+export type { UlEvent, UlEventType } from './events';
+export { initialState, transition } from './machine';
+export type { UlTransition } from './machine';
+export { STATES, STATE_MEANINGS } from './states';
+export type { UlState } from './states';
+export { TRANSITION_TABLE } from './transition-table';
+export type { TransitionRow } from './transition-table';

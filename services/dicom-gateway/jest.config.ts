@@ -1,0 +1,5 @@
+export default {
+  displayName: 'dicom-gateway',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,71 @@
+import { ConfigError, loadEnvironment, loadProduction, ProductionConfig } from '@dicom-router/config';
+import { parseRemoteAet, TlsFiles } from '@dicom-router/dicom-network';
+
+/** One listener, with every default resolved and the environment's overrides applied. */
+export interface ListenerSettings {
+  name: string;
+  port: number;
+  bindAddress: string;
+  localAet: string;
+  remoteAets: readonly string[];
+  artimMs: number;
+  txtimMs: number;
+  maxAssociations: number;
+  acceptQueueSize: number;
+  maxPduLength: number;
+  traceVerbosity: 0 | 1 | 2;
+  tls?: { port: number; files: TlsFiles };
+}
+
+export interface GatewaySettings {
+  httpPort: number;
+  logLevel: string;
+  shutdownGraceMs: number;
+  production: ProductionConfig;
+  listeners: ListenerSettings[];
+}
+
+/**
+ * DESIGN.md §4: DICOM_PORT / DICOM_TLS_PORT set the ports of the first listener (the one behind
+ * the LoadBalancer); further listeners keep the ports written in production.yaml.
+ */
+export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
+  const environment = loadEnvironment(env);
+  const production = loadProduction(environment.productionConfig, { checkRemoteAet: parseRemoteAet });
+  const problems: string[] = [];
+  const listeners = production.listeners.map((l, index): ListenerSettings => {
+    const first = index === 0;
+    const tlsPort = first && environment.dicomTlsPort ? environment.dicomTlsPort : l.tls.enabled ? l.tls.port : undefined;
+    if (tlsPort && !environment.tls) {
+      problems.push(`listeners[${index}] (${l.name}): TLS on port ${tlsPort} needs TLS_CERT_FILE and TLS_KEY_FILE`);
+    }
+    return {
+      name: l.name,
+      port: first ? environment.dicomPort : l.port,
+      bindAddress: l.bindAddress,
+      localAet: l.localAet,
+      remoteAets: l.remoteAets,
+      artimMs: l.artimTimeoutSeconds * 1000,
+      txtimMs: l.txtimTimeoutSeconds * 1000,
+      maxAssociations: l.maxAssociations,
+      acceptQueueSize: l.acceptQueueSize,
+      maxPduLength: l.maxPduLength,
+      traceVerbosity: l.traceVerbosity,
+      tls:
+        tlsPort && environment.tls
+          ? {
+              port: tlsPort,
+              files: { certFile: environment.tls.certFile, keyFile: environment.tls.keyFile, caFile: environment.tls.caFile },
+            }
+          : undefined,
+    };
+  });
+  if (problems.length > 0) throw new ConfigError('environment and production.yaml', problems);
+  return {
+    httpPort: environment.httpPort,
+    logLevel: environment.logLevel,
+    shutdownGraceMs: environment.shutdownGraceMs,
+    production,
+    listeners,
+  };
+}

@@ -1,0 +1,157 @@
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  AssociationObserver,
+  DicomListenerSocket,
+  DicomServiceProvider,
+  StaticAssociationPolicy,
+  statusCategory,
+} from '@dicom-router/dicom-network';
+import { VerificationService } from '../application/verification.service';
+import { GatewaySettings, ListenerSettings } from '../gateway-settings';
+import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
+import { GatewayMetrics } from './gateway-metrics';
+import { Logger } from './logger';
+
+interface RunningListener {
+  settings: ListenerSettings;
+  provider: DicomServiceProvider;
+  sockets: DicomListenerSocket[];
+}
+
+/** Opens every configured listener (plain and TLS) and closes them gracefully on SIGTERM. */
+@Injectable()
+export class DicomListeners implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly running: RunningListener[] = [];
+  private accepting = false;
+
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly verification: VerificationService,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const listener of this.settings.listeners) {
+      const provider = this.createProvider(listener);
+      const sockets = [
+        new DicomListenerSocket(
+          { port: listener.port, host: listener.bindAddress, backlog: listener.acceptQueueSize },
+          (socket) => provider.handleConnection(socket),
+        ),
+      ];
+      if (listener.tls) {
+        sockets.push(
+          new DicomListenerSocket(
+            { port: listener.tls.port, host: listener.bindAddress, backlog: listener.acceptQueueSize, tls: listener.tls.files },
+            (socket) => provider.handleConnection(socket),
+          ),
+        );
+      }
+      for (const socket of sockets) await socket.listen();
+      this.running.push({ settings: listener, provider, sockets });
+      this.logger.info(
+        { listener: listener.name, port: listener.port, tlsPort: listener.tls?.port, bind: listener.bindAddress, localAet: listener.localAet },
+        'DICOM listener accepting associations',
+      );
+    }
+    this.accepting = true;
+  }
+
+  /** SIGTERM: stop accepting, let open associations finish until the deadline, then A-ABORT. */
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
+    this.accepting = false;
+    this.logger.info({ signal, graceMs: this.settings.shutdownGraceMs }, 'shutting down DICOM listeners');
+    for (const r of this.running) for (const s of r.sockets) s.stopAccepting();
+    await Promise.all(this.running.map((r) => r.provider.drain(this.settings.shutdownGraceMs)));
+    for (const r of this.running) for (const s of r.sockets) s.destroyAll();
+  }
+
+  status(): { accepting: boolean; listeners: Array<{ name: string; port: number; activeAssociations: number }> } {
+    return {
+      accepting: this.accepting,
+      listeners: this.running.map((r) => ({
+        name: r.settings.name,
+        port: r.settings.port,
+        activeAssociations: r.provider.activeAssociations,
+      })),
+    };
+  }
+
+  private createProvider(listener: ListenerSettings): DicomServiceProvider {
+    const production = this.settings.production;
+    return new DicomServiceProvider({
+      listenerName: listener.name,
+      policy: new StaticAssociationPolicy(listener, production.associations),
+      handlers: { onCEcho: () => this.verification.verify() },
+      implementation: production.implementation,
+      maxPduLength: listener.maxPduLength,
+      maxAssociations: listener.maxAssociations,
+      artimMs: listener.artimMs,
+      txtimMs: listener.txtimMs,
+      traceVerbosity: listener.traceVerbosity,
+      observer: this.observer(listener),
+    });
+  }
+
+  /** Association trace as structured log lines (trace verbosity 0: lifecycle, 1: +DIMSE, 2: +PDUs). */
+  private observer(listener: ListenerSettings): AssociationObserver {
+    const log = this.logger.child({ listener: listener.name });
+    const gauge = this.metrics.activeAssociations.labels(listener.name);
+    const count = (outcome: string) => this.metrics.associations.labels(listener.name, outcome).inc();
+    return {
+      accepted: (info) => {
+        count('accepted');
+        gauge.inc();
+        log.info(
+          {
+            associationId: info.id,
+            callingAet: info.callingAet,
+            calledAet: info.calledAet,
+            peer: `${info.peerAddress}:${info.peerPort}`,
+            peerImplementation: info.peerImplementationClassUid,
+            contexts: [...info.contexts.values()].map((c) => `${c.id}:${c.abstractSyntax}/${c.transferSyntax}`),
+          },
+          'association accepted',
+        );
+      },
+      rejected: (rq, peer, rejection) => {
+        count('rejected');
+        log.warn(
+          {
+            callingAet: rq.callingAeTitle,
+            calledAet: rq.calledAeTitle,
+            peer: `${peer.address}:${peer.port}`,
+            result: rejection.result,
+            source: rejection.source,
+            reason: rejection.reason,
+          },
+          `association rejected: ${rejection.explanation}`,
+        );
+      },
+      released: (info) => {
+        count('released');
+        gauge.dec();
+        log.info({ associationId: info.id }, 'association released');
+      },
+      aborted: (info, abort, peer) => {
+        count('aborted');
+        if (info) gauge.dec();
+        log.warn(
+          { associationId: info?.id, peer: `${peer.address}:${peer.port}`, by: abort.by, source: abort.source, reason: abort.reason },
+          `association aborted: ${abort.message}`,
+        );
+      },
+      message: (info, direction, command) => {
+        if (direction === 'out' && 'status' in command) {
+          this.metrics.dimseRequests.labels(listener.name, command.commandField, statusCategory(command.status)).inc();
+        }
+        if (listener.traceVerbosity >= 1) {
+          log.info({ associationId: info.id, direction, command }, `DIMSE ${direction} ${command.commandField}`);
+        }
+      },
+      pdu: (peer, direction, pdu) => log.info({ peer: `${peer.address}:${peer.port}`, direction, pdu }, `PDU ${direction} ${pdu.type}`),
+      handlerError: (info, error) => log.error({ associationId: info.id, err: error }, 'DIMSE handler failed'),
+    };
+  }
+}

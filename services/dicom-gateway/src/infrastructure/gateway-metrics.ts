@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/** Prometheus metrics of the gateway, on its own registry (no global state between app instances). */
+@Injectable()
+export class GatewayMetrics {
+  readonly registry = new Registry();
+
+  readonly associations = new Counter({
+    name: 'dicom_associations_total',
+    help: 'Associations by listener and outcome (accepted, rejected, released, aborted).',
+    labelNames: ['listener', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly activeAssociations = new Gauge({
+    name: 'dicom_active_associations',
+    help: 'Associations currently established, by listener.',
+    labelNames: ['listener'] as const,
+    registers: [this.registry],
+  });
+
+  readonly dimseRequests = new Counter({
+    name: 'dicom_dimse_requests_total',
+    help: 'DIMSE requests served, by listener, command and status category.',
+    labelNames: ['listener', 'command', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

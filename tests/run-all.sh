@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# The project's test command (`npm test`, and .ci/run): installs what is missing, builds, lints,
+# runs every project's unit tests, then the interop and hostile-peer suites against real peers.
+# A dependency that cannot be installed is a failure, never a skip.
+# Every stage runs even after an earlier one failed, so one run shows every problem; the exit
+# status is non-zero if any stage failed. The last line is "N passed, N failed".
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$(pwd)
+
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI="${CI:-true}"
+export DEBIAN_FRONTEND=noninteractive
+
+RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/dicom-router-run.XXXXXX")
+TESTS_PASSED=0
+TESTS_FAILED=0
+FAILED_STAGES=()
+
+log() { printf '\n=== %s\n' "$*"; }
+
+# stage NAME COMMAND...: run, record. A failed stage adds its failed-test count, or 1 when it
+# reported none (install, build, lint, a suite that could not load), so a red run never says "0 failed".
+stage() {
+  local name=$1
+  shift
+  log "$name"
+  local before=$TESTS_FAILED
+  if "$@"; then
+    log "$name: ok"
+  else
+    log "$name: FAILED"
+    FAILED_STAGES+=("$name")
+    if ((TESTS_FAILED == before)); then TESTS_FAILED=$((TESTS_FAILED + 1)); fi
+  fi
+}
+
+# --- (a) system tools -------------------------------------------------------------------------
+PYDICOM_DATA=/usr/lib/python3/dist-packages/pydicom/data/test_files
+
+missing_packages() {
+  local pkgs=()
+  for tool in echoscu storescu findscu storescp wlmscpfs; do
+    command -v "$tool" >/dev/null 2>&1 || { pkgs+=(dcmtk); break; }
+  done
+  [[ -x /usr/sbin/Orthanc ]] || pkgs+=(orthanc)
+  [[ -d $PYDICOM_DATA ]] || pkgs+=(python3-pydicom)
+  command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  echo "${pkgs[*]}"
+}
+
+ensure_tools() {
+  local pkgs
+  pkgs=$(missing_packages)
+  [[ -z $pkgs ]] && { echo "all tools present"; return 0; }
+  echo "missing Debian packages: $pkgs"
+  local sudo=()
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+      sudo=(sudo -n)
+    else
+      echo "cannot install $pkgs: not root and no password-less sudo" >&2
+      return 1
+    fi
+  fi
+  # shellcheck disable=SC2086 # word splitting of the package list is intended
+  "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends $pkgs || return 1
+  pkgs=$(missing_packages)
+  [[ -z $pkgs ]] || { echo "still missing after install: $pkgs" >&2; return 1; }
+}
+
+# --- services this machine kind starts before a session (node-svc); start them if they stopped --
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+wait_port() {
+  local port=$1
+  for _ in $(seq 1 100); do port_open "$port" && return 0; sleep 0.2; done
+  return 1
+}
+
+ensure_services() {
+  local ok=0
+  if ! port_open 5432; then
+    echo "PostgreSQL not listening on 5432; starting it"
+    command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
+    wait_port 5432 || { echo "PostgreSQL did not come up" >&2; ok=1; }
+  fi
+  if ! port_open 4222; then
+    echo "NATS not listening on 4222; starting it"
+    command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] &&
+      start-stop-daemon --start --oknodo --background --exec /usr/sbin/nats-server -- \
+        -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
+    wait_port 4222 || { echo "NATS did not come up" >&2; ok=1; }
+  fi
+  ((ok == 0)) && echo "PostgreSQL and NATS listening"
+  return $ok
+}
+
+# --- (b) node_modules ---------------------------------------------------------------------------
+ensure_node_modules() {
+  # npm writes node_modules/.package-lock.json on every install: compare against it.
+  if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund
+  else
+    echo "node_modules is up to date with package-lock.json"
+  fi
+}
+
+# --- (e)/(f) test stages, counting results ----------------------------------------------------
+# Sum jest's "Tests: ..." summary lines from Nx's output (one per project, cached runs replay theirs).
+count_jest_summaries() {
+  local file=$1 counts
+  counts=$(sed -e 's/\x1b\[[0-9;]*m//g' "$file" | awk '
+    /^[[:space:]]*Tests:[[:space:]]/ {
+      for (i = 1; i <= NF; i++) {
+        if ($(i) ~ /^passed,?$/) p += $(i - 1)
+        if ($(i) ~ /^failed,?$/) f += $(i - 1)
+      }
+    }
+    END { printf "%d %d", p, f }')
+  TESTS_PASSED=$((TESTS_PASSED + ${counts% *}))
+  TESTS_FAILED=$((TESTS_FAILED + ${counts#* }))
+}
+
+unit_tests() {
+  local status
+  npx nx run-many -t test --exclude=@dicom-router/tests --outputStyle=static 2>&1 | tee "$RESULTS/unit.log"
+  status=${PIPESTATUS[0]}
+  count_jest_summaries "$RESULTS/unit.log"
+  return "$status"
+}
+
+interop_tests() {
+  local status
+  # Fresh scratch root each run (tests/support/tmp.ts); the previous run's files are gone only now.
+  rm -rf "${TMPDIR:-/tmp}/dicom-router-tests"
+  # --forceExit: peers are stopped by the suites; this only keeps a stray handle from hanging CI.
+  npx jest -c tests/jest.config.ts --runInBand --ci --forceExit --json --outputFile="$RESULTS/interop.json"
+  status=$?
+  # A suite that cannot load reports no failed test; count it as one.
+  if [[ -s $RESULTS/interop.json ]]; then
+    local counts
+    counts=$(node -e 'const r = require(process.argv[1]); process.stdout.write(`${r.numPassedTests} ${r.numFailedTests + r.numRuntimeErrorTestSuites}`)' "$RESULTS/interop.json")
+    TESTS_PASSED=$((TESTS_PASSED + ${counts% *}))
+    TESTS_FAILED=$((TESTS_FAILED + ${counts#* }))
+  fi
+  return "$status"
+}
+
+stage "system tools (dcmtk, orthanc, python3-pydicom, openssl)" ensure_tools
+stage "services (PostgreSQL, NATS)" ensure_services
+stage "npm ci" ensure_node_modules
+stage "build" npm run build
+stage "lint" npx nx run-many -t lint --outputStyle=static
+stage "unit tests" unit_tests
+stage "interop and hostile suites" interop_tests
+
+rm -rf "$RESULTS"
+echo
+if ((${#FAILED_STAGES[@]})); then
+  echo "failed stages: $(IFS=,; echo "${FAILED_STAGES[*]}")"
+fi
+echo "${TESTS_PASSED} passed, ${TESTS_FAILED} failed"
+((${#FAILED_STAGES[@]} == 0))
