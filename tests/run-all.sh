@@ -13,11 +13,19 @@ export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI="${CI:-true}"
 export DEBIAN_FRONTEND=noninteractive
 
 RESULTS=$(mktemp -d "${TMPDIR:-/tmp}/dicom-router-run.XXXXXX")
+# Scratch root of the interop suites (tests/support/tmp.ts); cleared at the start of each run only.
+export DICOM_ROUTER_TEST_TMP="${TMPDIR:-/tmp}/dicom-router-tests/run-all"
+# Upper bound per stage, so a hung test (an open handle, a peer that never answers) fails the run
+# instead of stalling CI. Override with STAGE_TIMEOUT_SECONDS.
+STAGE_TIMEOUT_SECONDS=${STAGE_TIMEOUT_SECONDS:-1800}
 TESTS_PASSED=0
 TESTS_FAILED=0
 FAILED_STAGES=()
 
 log() { printf '\n=== %s\n' "$*"; }
+
+# bounded COMMAND...: run an external command under the stage timeout (TERM, then KILL 30 s later).
+bounded() { timeout -k 30 "$STAGE_TIMEOUT_SECONDS" "$@"; }
 
 # stage NAME COMMAND...: run, record. A failed stage adds its failed-test count, or 1 when it
 # reported none (install, build, lint, a suite that could not load), so a red run never says "0 failed".
@@ -25,10 +33,12 @@ stage() {
   local name=$1
   shift
   log "$name"
-  local before=$TESTS_FAILED
-  if "$@"; then
+  local before=$TESTS_FAILED status=0
+  "$@" || status=$?
+  if ((status == 0)); then
     log "$name: ok"
   else
+    ((status == 124)) && echo "timed out after ${STAGE_TIMEOUT_SECONDS} s"
     log "$name: FAILED"
     FAILED_STAGES+=("$name")
     if ((TESTS_FAILED == before)); then TESTS_FAILED=$((TESTS_FAILED + 1)); fi
@@ -100,7 +110,7 @@ ensure_services() {
 ensure_node_modules() {
   # npm writes node_modules/.package-lock.json on every install: compare against it.
   if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
-    npm ci --no-audit --no-fund
+    bounded npm ci --no-audit --no-fund
   else
     echo "node_modules is up to date with package-lock.json"
   fi
@@ -124,7 +134,7 @@ count_jest_summaries() {
 
 unit_tests() {
   local status
-  npx nx run-many -t test --exclude=@dicom-router/tests --outputStyle=static 2>&1 | tee "$RESULTS/unit.log"
+  bounded npx nx run-many -t test --exclude=@dicom-router/tests --outputStyle=static 2>&1 | tee "$RESULTS/unit.log"
   status=${PIPESTATUS[0]}
   count_jest_summaries "$RESULTS/unit.log"
   return "$status"
@@ -132,10 +142,9 @@ unit_tests() {
 
 interop_tests() {
   local status
-  # Fresh scratch root each run (tests/support/tmp.ts); the previous run's files are gone only now.
-  rm -rf "${TMPDIR:-/tmp}/dicom-router-tests"
-  # --forceExit: peers are stopped by the suites; this only keeps a stray handle from hanging CI.
-  npx jest -c tests/jest.config.ts --runInBand --ci --forceExit --json --outputFile="$RESULTS/interop.json"
+  # The previous run's scratch files are kept until now, for a post-mortem.
+  rm -rf "$DICOM_ROUTER_TEST_TMP"
+  bounded npx jest -c tests/jest.config.ts --runInBand --ci --json --outputFile="$RESULTS/interop.json"
   status=$?
   # A suite that cannot load reports no failed test; count it as one.
   if [[ -s $RESULTS/interop.json ]]; then
@@ -150,8 +159,8 @@ interop_tests() {
 stage "system tools (dcmtk, orthanc, python3-pydicom, openssl)" ensure_tools
 stage "services (PostgreSQL, NATS)" ensure_services
 stage "npm ci" ensure_node_modules
-stage "build" npm run build
-stage "lint" npx nx run-many -t lint --outputStyle=static
+stage "build" bounded npm run build
+stage "lint" bounded npx nx run-many -t lint --outputStyle=static
 stage "unit tests" unit_tests
 stage "interop and hostile suites" interop_tests
 

@@ -32,13 +32,10 @@ interface IncomingDataSet {
   stream: DataSetStream;
 }
 
-export interface DimseMessageReader {
-  on(event: 'message', listener: (message: DimseMessage) => void): this;
-  on(event: 'drain', listener: () => void): this;
-  once(event: 'message', listener: (message: DimseMessage) => void): this;
-  once(event: 'drain', listener: () => void): this;
-  emit(event: 'message', message: DimseMessage): boolean;
-  emit(event: 'drain'): boolean;
+/** Events of the reader, typed through Node's generic EventEmitter. */
+interface DimseMessageReaderEvents {
+  message: [DimseMessage];
+  drain: [];
 }
 
 /**
@@ -47,7 +44,7 @@ export interface DimseMessageReader {
  * Events: `'message'` once a command set is complete, before any of its data set arrives;
  * `'drain'` when the consumer of a data set wants more after push() returned false.
  */
-export class DimseMessageReader extends EventEmitter {
+export class DimseMessageReader extends EventEmitter<DimseMessageReaderEvents> {
   private readonly highWaterMark: number;
   private readonly maxCommandLength: number;
   private commandFragments: Buffer[] = [];
