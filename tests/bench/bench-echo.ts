@@ -7,14 +7,14 @@
  * Run: npm run bench [-- --echoes 2000 --associations 200 --rounds 3]   (tests/bench/run.sh)
  * Not part of the test run: numbers depend on the machine and what else it is doing.
  *
- * To add an implementation, append an ScuDriver or ScpProvider below; a driver that cannot run
- * (not built yet, missing export) throws and its row shows "n/a" with the reason.
+ * To add an implementation, append an ScuDriver or ScpProvider below; a driver or SCP that cannot
+ * run throws and its rows show "n/a" with the reason.
  */
+import { DicomClient, type ClientAssociation } from '@dicom-router/dicom-network';
 import { Client, requests } from 'dcmjs-dimse';
 import { dimseEcho } from '../support/dcmjs-dimse-client';
 import { DCMTK_ENV, echoscu, requireTool, startStorescp } from '../support/dcmtk';
 import { startGateway } from '../support/gateway';
-import { getFreePort } from '../support/ports';
 import { stopAll } from '../support/processes';
 
 const CALLING_AET = 'BENCH-SCU';
@@ -84,24 +84,14 @@ async function echoscuOk(target: Target, repeat: number): Promise<number> {
 
 /**
  * echoscu opens one association per process, and each process first loads DCMTK's data dictionary
- * (~40 ms here), which would swamp the association itself. Its cost is measured as a run against a
- * port where nothing listens (same start-up, connection refused at once) and subtracted.
+ * (~40 ms here), so its assoc/s is mostly process start-up. Subtracting a run against a closed port
+ * was tried and is not usable: a refused connection is not faster than a whole association there.
  */
-async function echoscuStartupMs(): Promise<number> {
-  const closedPort = await getFreePort();
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const r = await echoscu({ port: closedPort, callingAet: CALLING_AET, calledAet: CALLED_AET, timeoutMs: 30_000 });
-    times.push(r.durationMs);
-  }
-  return median(times);
-}
-
 const dcmtkEchoscu: ScuDriver = {
   name: 'DCMTK echoscu',
   note:
     `DCMTK echoscu (env ${Object.entries(DCMTK_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}): echo/s = (n-1) / (t(--repeat n) - t(--repeat 1)); ` +
-    'assoc/s = k / (t(k runs) - k * t(run against a closed port)), i.e. net of process start-up.',
+    'assoc/s includes one process start per association (DCMTK has no multi-association SCU tool), so it understates DCMTK.',
   echoes: async (target, n) => {
     requireTool('echoscu');
     const one = await echoscuOk(target, 1);
@@ -109,10 +99,9 @@ const dcmtkEchoscu: ScuDriver = {
     return ((many - one) * n) / (n - 1);
   },
   associations: async (target, k) => {
-    const startup = await echoscuStartupMs();
     const started = performance.now();
     for (let i = 0; i < k; i++) await echoscuOk(target, 1);
-    return performance.now() - started - k * startup;
+    return performance.now() - started;
   },
 };
 
@@ -152,28 +141,9 @@ const dcmjsDimse: ScuDriver = {
   },
 };
 
-interface OurClientAssociation {
-  echo(): Promise<{ status: number }>;
-  release(): Promise<void>;
-}
-interface OurClientModule {
-  DicomClient?: { connect(options: Record<string, unknown>): Promise<OurClientAssociation> };
-}
-
-/** The product's SCU, from the built library (benchmarks measure build output, not ts-jest transpilation). */
-function loadOurClient(): NonNullable<OurClientModule['DicomClient']> {
-  let mod: OurClientModule;
-  try {
-    mod = require('@dicom-router/dicom-network') as OurClientModule;
-  } catch (e) {
-    throw new Error(`@dicom-router/dicom-network not loadable (run npm run build): ${brief(e)}`);
-  }
-  if (!mod.DicomClient) throw new Error('@dicom-router/dicom-network has no DicomClient export');
-  return mod.DicomClient;
-}
-
-async function ourAssociation(target: Target): Promise<OurClientAssociation> {
-  return loadOurClient().connect({
+/** The product's SCU. run.sh loads it from build output: benchmarks measure what ships. */
+async function ourAssociation(target: Target): Promise<ClientAssociation> {
+  return DicomClient.connect({
     host: target.host,
     port: target.port,
     connectTimeoutMs: 10_000,
@@ -184,7 +154,7 @@ async function ourAssociation(target: Target): Promise<OurClientAssociation> {
   });
 }
 
-async function ourEcho(association: OurClientAssociation): Promise<void> {
+async function ourEcho(association: ClientAssociation): Promise<void> {
   const { status } = await association.echo();
   if (status !== 0) throw new Error(`C-ECHO status 0x${status.toString(16)}`);
 }
