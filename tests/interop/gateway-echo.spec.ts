@@ -113,28 +113,17 @@ describe('dicom-gateway answers C-ECHO to real peers', () => {
   });
 
   it('our SCU is rejected the same way and reports the reason', async () => {
-    await expect(
-      DicomClient.connect({
-        host: '127.0.0.1',
-        port: gateway.dicomPort,
-        connectTimeoutMs: 3000,
-        callingAet: 'NOT-LISTED',
-        calledAet: 'DICOM-ROUTER',
-        implementation,
-        presentationContexts: verificationOnly,
-      }),
-    ).rejects.toEqual(expect.objectContaining({ rj: { type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 3 } }));
-    await expect(
-      DicomClient.connect({
-        host: '127.0.0.1',
-        port: gateway.dicomPort,
-        connectTimeoutMs: 3000,
-        callingAet: 'NOT-LISTED',
-        calledAet: 'DICOM-ROUTER',
-        implementation,
-        presentationContexts: verificationOnly,
-      }),
-    ).rejects.toBeInstanceOf(AssociationRejectedError);
+    const attempt = DicomClient.connect({
+      host: '127.0.0.1',
+      port: gateway.dicomPort,
+      connectTimeoutMs: 3000,
+      callingAet: 'NOT-LISTED',
+      calledAet: 'DICOM-ROUTER',
+      implementation,
+      presentationContexts: verificationOnly,
+    });
+    await expect(attempt).rejects.toBeInstanceOf(AssociationRejectedError);
+    await expect(attempt).rejects.toEqual(expect.objectContaining({ rj: { type: 'A-ASSOCIATE-RJ', result: 1, source: 1, reason: 3 } }));
   });
 
   it('with 200 idle connections open, a new C-ECHO still succeeds', async () => {

@@ -105,7 +105,7 @@ describe('graceful shutdown on SIGTERM', () => {
     expect((await association.echo()).status).toBe(Status.Success);
     await association.release();
     const exit = await gateway.stop(15_000);
-    expect(exit.code).toBe(0);
+    expect(exit).toMatchObject({ code: 0 });
   });
 
   it('A-ABORTs associations still open at the deadline', async () => {

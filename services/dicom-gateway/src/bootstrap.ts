@@ -10,7 +10,23 @@ export async function startGateway(): Promise<void> {
   const app = await NestFactory.create(AppModule.register(settings, logger), {
     logger: new PinoNestLogger(logger),
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(settings.httpPort, '::');
+  // Kubernetes sends SIGTERM: close gracefully (listeners drain in beforeApplicationShutdown), exit 0.
+  // A repeated signal during the drain is noted, not fatal: the grace deadline already bounds it.
+  let closing = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      logger.info({ signal, alreadyClosing: closing }, 'shutdown requested');
+      if (closing) return;
+      closing = true;
+      app.close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
   logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/health/live, /health/ready, /metrics)');
 }

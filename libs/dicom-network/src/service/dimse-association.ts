@@ -133,8 +133,11 @@ export class DimseAssociation extends EventEmitter<DimseAssociationEvents> {
     this.connection.releaseRequest();
   }
 
-  abort(message?: string): void {
+  /** A-ABORT request (PS3.8 §7.3.1): the association ends for us at once, whatever the peer does. */
+  abort(message = 'aborted by local user'): void {
+    if (this.ended) return;
     this.connection.abort(message);
+    this.finish('aborted', { by: 'local', source: 0, reason: 0, message });
   }
 
   private wireReader(): void {
@@ -147,7 +150,7 @@ export class DimseAssociation extends EventEmitter<DimseAssociationEvents> {
 
   private protocolViolation(message: string): void {
     this.reader.abort(new Error(message));
-    this.connection.abort(message);
+    this.abort(message);
   }
 
   /** TXTIM between messages: a peer silent while we wait for it is aborted. */
@@ -156,7 +159,7 @@ export class DimseAssociation extends EventEmitter<DimseAssociationEvents> {
     this.idleTimer = null;
     if (this.ended || this.busy > 0 || this.idleTimeoutMs <= 0) return;
     this.idleTimer = setTimeout(() => {
-      if (this.busy === 0 && !this.ended) this.connection.abort(`no DIMSE message within ${this.idleTimeoutMs} ms`);
+      if (this.busy === 0 && !this.ended) this.abort(`no DIMSE message within ${this.idleTimeoutMs} ms`);
     }, this.idleTimeoutMs);
     this.idleTimer.unref();
   }

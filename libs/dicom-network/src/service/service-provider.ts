@@ -91,11 +91,10 @@ export class DicomServiceProvider {
    */
   async drain(deadlineMs: number): Promise<void> {
     for (const c of this.connections) if (c.currentState === 'Sta2') c.socket.destroy();
-    const deadline = Date.now() + deadlineMs;
-    while (this.associations.size > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitUntil(() => this.associations.size === 0, deadlineMs);
     for (const a of this.associations) a.abort('listener shutting down');
+    // PS3.8 AA-1: the A-ABORT is on its way and ARTIM runs; give peers a moment to close first.
+    await waitUntil(() => this.connections.size === 0, Math.min(1000, this.options.artimMs));
     for (const c of this.connections) c.socket.destroy();
   }
 
@@ -284,6 +283,11 @@ class RequestDispatcher {
   private trace(direction: 'in' | 'out', command: DimseCommand): void {
     this.options.observer?.message?.(this.association.info, direction, command);
   }
+}
+
+async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
 
 async function discard(stream: Readable | null): Promise<void> {

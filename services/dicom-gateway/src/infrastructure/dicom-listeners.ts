@@ -59,9 +59,9 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
   }
 
   /** SIGTERM: stop accepting, let open associations finish until the deadline, then A-ABORT. */
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     this.accepting = false;
-    this.logger.info({ signal, graceMs: this.settings.shutdownGraceMs }, 'shutting down DICOM listeners');
+    this.logger.info({ graceMs: this.settings.shutdownGraceMs }, 'shutting down DICOM listeners');
     for (const r of this.running) for (const s of r.sockets) s.stopAccepting();
     await Promise.all(this.running.map((r) => r.provider.drain(this.settings.shutdownGraceMs)));
     for (const r of this.running) for (const s of r.sockets) s.destroyAll();
