@@ -76,7 +76,7 @@ describe('hostile peers against the gateway', () => {
       connectTimeoutMs: 3000,
       callingAet: 'CHECKER',
       calledAet: 'DICOM-ROUTER',
-      implementation: { classUid: '1.2.826.0.1.3680043.10.1447.1', versionName: 'HOSTILE_TEST' },
+      implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'HOSTILE_TEST' },
       presentationContexts: [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: [IMPLICIT_VR_LITTLE_ENDIAN] }],
     });
     expect((await association.echo()).status).toBe(Status.Success);

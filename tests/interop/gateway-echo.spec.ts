@@ -17,7 +17,7 @@ import { dcmtkTlsClientArgs, makeTlsMaterial, type TlsMaterial } from '../suppor
 import { tempDir } from '../support/tmp';
 
 const verificationOnly = [{ abstractSyntax: VERIFICATION_SOP_CLASS, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN] }];
-const implementation = { classUid: '1.2.826.0.1.3680043.10.1447.1', versionName: 'INTEROP_TEST' };
+const implementation = { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'INTEROP_TEST' };
 
 /** A listener with explicit LocalAET/RemoteAET checks and one association context per caller. */
 const production = {

@@ -38,7 +38,7 @@ function connect(port: number, host = '127.0.0.1'): Promise<ClientAssociation> {
     connectTimeoutMs: 3000,
     callingAet: 'OUR-SCU',
     calledAet: 'DICOM-ROUTER',
-    implementation: { classUid: '1.2.826.0.1.3680043.10.1447.1', versionName: 'LIFECYCLE' },
+    implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'LIFECYCLE' },
     presentationContexts: verificationOnly,
   });
 }

@@ -72,7 +72,7 @@ describe('the shipped demo production', () => {
   });
 
   it('takes the implementation and worklist defaults', () => {
-    expect(demo.implementation).toEqual({ classUid: '1.2.826.0.1.3680043.10.1447.1', versionName: 'DICOMROUTER_010' });
+    expect(demo.implementation).toEqual({ classUid: '2.25.100030543585475866236183110513822956206', versionName: 'DICOMROUTER_010' });
     expect(demo.worklist).toEqual({ maxMatches: 1000, overLimitPolicy: 'refuse' });
     expect(demo.destinations).toEqual([]);
   });

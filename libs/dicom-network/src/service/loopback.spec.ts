@@ -16,7 +16,7 @@ import { DicomServiceProvider } from './service-provider';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
 const MWL = '1.2.840.10008.5.1.4.31';
-const implementation = { classUid: '1.2.826.0.1.3680043.10.1447.1', versionName: 'TEST_1' };
+const implementation = { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'TEST_1' };
 
 interface Harness {
   port: number;
