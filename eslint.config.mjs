@@ -5,6 +5,8 @@ import nx from '@nx/eslint-plugin';
  * - type:network  the DICOM stack: no workspace imports, no NestJS, no messaging clients
  * - type:config   configuration loading: no workspace imports
  * - type:domain   pure domain code: no transport, no NestJS, no NATS
+ * - type:contracts subjects, event payloads, AsyncAPI: no workspace imports, no runtime clients
+ * - type:infra    adapters (messaging, storage): may use contracts and typed config
  * - type:app      services: may use every library of their scope and the shared scope
  * - type:e2e      cross-service tests: may use anything
  */
@@ -32,6 +34,12 @@ export default [
               onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
               bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*', 'typeorm', 'pg', '@aws-sdk/*', 'node:net', 'node:tls'],
             },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: [],
+              bannedExternalImports: ['@nestjs/*', 'nats', '@nats-io/*', 'typeorm', 'pg', '@aws-sdk/*'],
+            },
+            { sourceTag: 'type:infra', onlyDependOnLibsWithTags: ['type:contracts', 'type:config'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:network', 'type:config', 'type:domain', 'type:contracts', 'type:infra'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['*'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },

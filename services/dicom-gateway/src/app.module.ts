@@ -3,6 +3,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { VerificationService } from './application/verification.service';
 import { GatewaySettings } from './gateway-settings';
 import { DicomListeners } from './infrastructure/dicom-listeners';
+import { GatewayEventBus } from './infrastructure/event-bus';
+import { ObjectStorage } from './infrastructure/object-storage';
 import { GatewayMetrics } from './infrastructure/gateway-metrics';
 import { Logger } from './infrastructure/logger';
 import { HealthController } from './transport/health.controller';
@@ -20,6 +22,8 @@ export class AppModule {
         { provide: GATEWAY_SETTINGS, useValue: settings },
         { provide: LOGGER, useValue: logger },
         GatewayMetrics,
+        ObjectStorage,
+        GatewayEventBus,
         VerificationService,
         DicomListeners,
       ],

@@ -1,4 +1,4 @@
-import { ConfigError, loadEnvironment, loadProduction, ProductionConfig } from '@dicom-router/config';
+import { ConfigError, DuplicateInstancePolicy, loadEnvironment, loadProduction, ProductionConfig, S3Settings } from '@dicom-router/config';
 import { parseRemoteAet, TlsFiles } from '@dicom-router/dicom-network';
 
 /** One listener, with every default resolved and the environment's overrides applied. */
@@ -14,6 +14,7 @@ export interface ListenerSettings {
   acceptQueueSize: number;
   maxPduLength: number;
   traceVerbosity: 0 | 1 | 2;
+  duplicateInstancePolicy: DuplicateInstancePolicy;
   tls?: { port: number; files: TlsFiles };
 }
 
@@ -23,6 +24,11 @@ export interface GatewaySettings {
   shutdownGraceMs: number;
   production: ProductionConfig;
   listeners: ListenerSettings[];
+  /** `file:///…` or `s3://bucket/prefix`. */
+  storageLocation: string;
+  s3?: S3Settings;
+  /** Absent: the in-process bus of the embedded defaults. */
+  natsUrl?: string;
 }
 
 /**
@@ -51,6 +57,7 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       acceptQueueSize: l.acceptQueueSize,
       maxPduLength: l.maxPduLength,
       traceVerbosity: l.traceVerbosity,
+      duplicateInstancePolicy: l.duplicateInstancePolicy,
       tls:
         tlsPort && environment.tls
           ? {
@@ -67,5 +74,8 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     shutdownGraceMs: environment.shutdownGraceMs,
     production,
     listeners,
+    storageLocation: environment.storageLocation,
+    s3: environment.s3,
+    natsUrl: environment.natsUrl,
   };
 }

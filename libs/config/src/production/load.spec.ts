@@ -43,6 +43,7 @@ describe('the shipped demo production', () => {
         maxPduLength: 65536,
         tls: { enabled: false },
         traceVerbosity: 0,
+        duplicateInstancePolicy: 'overwrite',
       },
     ]);
   });

@@ -7,6 +7,7 @@ export type ListenerMode = 'sync' | 'async';
 export type TraceVerbosity = 0 | 1 | 2;
 export type OverLimitPolicy = 'refuse' | 'truncate';
 export type AfterStore = 'move' | 'delete';
+export type DuplicateInstancePolicy = 'overwrite' | 'reject' | 'keep-first';
 
 export interface ImplementationConfig {
   readonly classUid: string;
@@ -36,6 +37,7 @@ export interface ListenerConfig {
   readonly maxPduLength: number;
   readonly tls: ListenerTlsConfig;
   readonly traceVerbosity: TraceVerbosity;
+  readonly duplicateInstancePolicy: DuplicateInstancePolicy;
 }
 
 export interface DestinationConfig {

@@ -6,11 +6,20 @@ import {
   StaticAssociationPolicy,
   statusCategory,
 } from '@dicom-router/dicom-network';
+import { randomUUID } from 'node:crypto';
+import { eventSource } from '@dicom-router/contracts';
+import { AssociationEvents } from '../application/association-events';
+import { StoreInstanceUseCase } from '../application/store-instance/store-instance.use-case';
 import { VerificationService } from '../application/verification.service';
 import { GatewaySettings, ListenerSettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
+import { GatewayEventBus } from './event-bus';
 import { GatewayMetrics } from './gateway-metrics';
+import { ObjectStorage } from './object-storage';
 import { Logger } from './logger';
+
+/** PS3.5: the attributes events and rules need come before the pixel data; 1 MiB bounds the wait. */
+const LEADING_ATTRIBUTES_MAX_BYTES = 1024 * 1024;
 
 interface RunningListener {
   settings: ListenerSettings;
@@ -29,6 +38,8 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly verification: VerificationService,
     private readonly metrics: GatewayMetrics,
+    private readonly storage: ObjectStorage,
+    private readonly bus: GatewayEventBus,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -80,10 +91,30 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
 
   private createProvider(listener: ListenerSettings): DicomServiceProvider {
     const production = this.settings.production;
+    const store = new StoreInstanceUseCase(this.storage.location, this.bus.events, {
+      implementation: production.implementation,
+      duplicatePolicy: listener.duplicateInstancePolicy,
+      leadingAttributesMaxBytes: LEADING_ATTRIBUTES_MAX_BYTES,
+      eventSource: eventSource('dicom-gateway'),
+    });
     return new DicomServiceProvider({
       listenerName: listener.name,
       policy: new StaticAssociationPolicy(listener, production.associations),
-      handlers: { onCEcho: () => this.verification.verify() },
+      handlers: {
+        onCEcho: () => this.verification.verify(),
+        onCStore: (request, dataSet) =>
+          store.execute({
+            associationId: request.association.id,
+            listener: listener.name,
+            callingAet: request.association.callingAet,
+            calledAet: request.association.calledAet,
+            source: 'association',
+            sopClassUid: request.command.affectedSopClassUid,
+            sopInstanceUid: request.command.affectedSopInstanceUid,
+            transferSyntaxUid: request.context.transferSyntax,
+            dataSet,
+          }),
+      },
       implementation: production.implementation,
       maxPduLength: listener.maxPduLength,
       maxAssociations: listener.maxAssociations,
@@ -97,12 +128,16 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
   /** Association trace as structured log lines (trace verbosity 0: lifecycle, 1: +DIMSE, 2: +PDUs). */
   private observer(listener: ListenerSettings): AssociationObserver {
     const log = this.logger.child({ listener: listener.name });
+    const events = new AssociationEvents(this.bus.events, listener.name, (err, key) =>
+      log.warn({ err: err instanceof Error ? err.message : String(err), event: key }, 'association event not published'),
+    );
     const gauge = this.metrics.activeAssociations.labels(listener.name);
     const count = (outcome: string) => this.metrics.associations.labels(listener.name, outcome).inc();
     return {
       accepted: (info) => {
         count('accepted');
         gauge.inc();
+        events.accepted(info);
         log.info(
           {
             associationId: info.id,
@@ -110,13 +145,17 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
             calledAet: info.calledAet,
             peer: `${info.peerAddress}:${info.peerPort}`,
             peerImplementation: info.peerImplementationClassUid,
-            contexts: [...info.contexts.values()].map((c) => `${c.id}:${c.abstractSyntax}/${c.transferSyntax}`),
+            acceptedContexts: info.contexts.size,
+            ...(listener.traceVerbosity >= 1
+              ? { contexts: [...info.contexts.values()].map((c) => `${c.id}:${c.abstractSyntax}/${c.transferSyntax}`) }
+              : {}),
           },
           'association accepted',
         );
       },
       rejected: (rq, peer, rejection) => {
         count('rejected');
+        events.rejected(randomUUID(), rq, peer, rejection);
         log.warn(
           {
             callingAet: rq.callingAeTitle,
@@ -132,11 +171,15 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
       released: (info) => {
         count('released');
         gauge.dec();
+        events.released(info);
         log.info({ associationId: info.id }, 'association released');
       },
       aborted: (info, abort, peer) => {
         count('aborted');
-        if (info) gauge.dec();
+        if (info) {
+          gauge.dec();
+          events.aborted(info, abort);
+        }
         log.warn(
           { associationId: info?.id, peer: `${peer.address}:${peer.port}`, by: abort.by, source: abort.source, reason: abort.reason },
           `association aborted: ${abort.message}`,

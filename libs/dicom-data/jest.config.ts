@@ -1,0 +1,5 @@
+export default {
+  displayName: 'dicom-data',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,157 @@
+import { eventSource, makeEvent, type CloudEventJson } from '@dicom-router/contracts';
+import type { DeliveryContext } from './event-bus';
+import { InProcessBus } from './in-process-bus';
+
+const source = eventSource('messaging-test');
+const alert = () => makeEvent('alert', { severity: 'warning', kind: 'destination-down', message: 'pacs down', details: {} }, { source });
+const delivered = () =>
+  makeEvent('deliverySucceeded', { sopInstanceUid: '1.2.3', destination: 'pacs', status: 0, errorComment: null, attempt: 1, sha256: 'd'.repeat(64) }, { source });
+
+function until(predicate: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const check = () => (predicate() ? resolve() : Date.now() > deadline ? reject(new Error('condition not met')) : setTimeout(check, 5));
+    check();
+  });
+}
+
+describe('InProcessBus', () => {
+  let bus: InProcessBus;
+  afterEach(() => bus.close());
+
+  it('calls handlers asynchronously, never inside publish', async () => {
+    bus = new InProcessBus();
+    const seen: string[] = [];
+    await bus.subscribe('dicom.events.>', { durableName: 'all', handler: async (e) => void seen.push(e.id) });
+    const event = alert();
+    const publishing = bus.publish(event);
+    expect(seen).toEqual([]);
+    await expect(publishing).resolves.toEqual({ duplicate: false });
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([event.id]);
+  });
+
+  it('routes by subject filter to every durable, once per durable', async () => {
+    bus = new InProcessBus();
+    const got: Record<string, string[]> = { all: [], deliveries: [], alerts: [] };
+    const record = (name: string) => async (e: CloudEventJson) => void got[name].push(e.type);
+    await bus.subscribe('dicom.events.>', { durableName: 'all', handler: record('all') });
+    await bus.subscribe('dicom.events.delivery.*.v1', { durableName: 'deliveries', handler: record('deliveries') });
+    await bus.subscribe('dicom.events.alert.v1', { durableName: 'alerts', handler: record('alerts') });
+    await bus.publish(alert());
+    await bus.publish(delivered());
+    await until(() => got['all'].length === 2 && got['deliveries'].length === 1 && got['alerts'].length === 1);
+    expect(got).toEqual({
+      all: ['dicom.alert.v1', 'dicom.delivery.succeeded.v1'],
+      deliveries: ['dicom.delivery.succeeded.v1'],
+      alerts: ['dicom.alert.v1'],
+    });
+  });
+
+  it('shares one durable between its subscribers', async () => {
+    bus = new InProcessBus();
+    const a: string[] = [];
+    const b: string[] = [];
+    await bus.subscribe('dicom.events.>', { durableName: 'workers', handler: async (e) => void a.push(e.id) });
+    await bus.subscribe('dicom.events.>', { durableName: 'workers', handler: async (e) => void b.push(e.id) });
+    await Promise.all([alert(), alert(), alert(), alert()].map((e) => bus.publish(e)));
+    await until(() => a.length + b.length === 4);
+    expect(a).toHaveLength(2);
+    expect(b).toHaveLength(2);
+    await expect(bus.subscribe('dicom.events.alert.v1', { durableName: 'workers', handler: async () => undefined })).rejects.toThrow(
+      /filters dicom\.events\.>/,
+    );
+  });
+
+  it('deduplicates an event id within the window, and accepts it again after', async () => {
+    bus = new InProcessBus({ dedupeWindowMs: 50 });
+    const seen: string[] = [];
+    await bus.subscribe('dicom.events.>', { durableName: 'all', handler: async (e) => void seen.push(e.id) });
+    const event = alert();
+    expect(await bus.publish(event)).toEqual({ duplicate: false });
+    expect(await bus.publish({ ...event })).toEqual({ duplicate: true });
+    await until(() => seen.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(await bus.publish(event)).toEqual({ duplicate: false });
+    await until(() => seen.length === 2);
+  });
+
+  it('redelivers when a handler throws, up to maxDeliver, then gives up', async () => {
+    const errors: number[] = [];
+    const givenUp: string[] = [];
+    bus = new InProcessBus({
+      redeliveryDelayMs: 5,
+      maxDeliver: 3,
+      onHandlerError: (_error, _event, context) => errors.push(context.attempt),
+      onGiveUp: (event, durableName) => givenUp.push(`${durableName}:${event.id}`),
+    });
+    const attempts: number[] = [];
+    await bus.subscribe('dicom.events.>', {
+      durableName: 'flaky',
+      handler: async (_e, context: DeliveryContext) => {
+        attempts.push(context.attempt);
+        throw new Error('not yet');
+      },
+    });
+    const event = alert();
+    await bus.publish(event);
+    await until(() => givenUp.length === 1);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(errors).toEqual([1, 2, 3]);
+    expect(givenUp).toEqual([`flaky:${event.id}`]);
+  });
+
+  it('succeeds on a later attempt (at-least-once)', async () => {
+    bus = new InProcessBus({ redeliveryDelayMs: 5 });
+    const attempts: number[] = [];
+    await bus.subscribe('dicom.events.>', {
+      durableName: 'retry',
+      handler: (_e, context) => {
+        attempts.push(context.attempt);
+        // A synchronous throw counts as a failure too.
+        if (context.attempt < 2) throw new Error('first try fails');
+        return Promise.resolve();
+      },
+    });
+    await bus.publish(alert());
+    await until(() => attempts.length === 2);
+    expect(attempts).toEqual([1, 2]);
+  });
+
+  it('keeps a durable position while no subscriber is attached', async () => {
+    bus = new InProcessBus();
+    const seen: string[] = [];
+    const first = await bus.subscribe('dicom.events.>', { durableName: 'filer', handler: async (e) => void seen.push(e.id) });
+    await first.close();
+    const event = alert();
+    await bus.publish(event);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen).toEqual([]);
+    await bus.subscribe('dicom.events.>', { durableName: 'filer', handler: async (e) => void seen.push(e.id) });
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([event.id]);
+  });
+
+  it('waits for the handler in progress on close and refuses work afterwards', async () => {
+    bus = new InProcessBus();
+    let finished = false;
+    await bus.subscribe('dicom.events.>', {
+      durableName: 'slow',
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        finished = true;
+      },
+    });
+    await bus.publish(alert());
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await bus.close();
+    expect(finished).toBe(true);
+    await expect(bus.publish(alert())).rejects.toThrow(/closed/);
+  });
+
+  it('refuses events outside the contract and malformed durable names', async () => {
+    bus = new InProcessBus();
+    await expect(bus.publish({ ...alert(), type: 'com.example.other' })).rejects.toThrow(/not in the event contract/);
+    await expect(bus.subscribe('dicom.events.>', { durableName: 'a.b', handler: async () => undefined })).rejects.toThrow(/durable name/);
+  });
+});

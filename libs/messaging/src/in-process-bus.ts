@@ -1,0 +1,166 @@
+import { subjectOfEvent, type CloudEventJson } from '@dicom-router/contracts';
+import {
+  assertDurableName,
+  type EventBus,
+  type EventConsumer,
+  type EventHandler,
+  type HandlerErrorListener,
+  type PublishResult,
+  type Subscription,
+} from './event-bus';
+import { assertSubjectFilter, subjectMatches } from './subject-match';
+
+export interface InProcessBusOptions {
+  /** Same meaning as the stream's duplicate window. */
+  dedupeWindowMs?: number;
+  redeliveryDelayMs?: number;
+  /** Deliveries per event and durable before it is handed to `onGiveUp`. */
+  maxDeliver?: number;
+  onHandlerError?: HandlerErrorListener;
+  onGiveUp?: (event: CloudEventJson, durableName: string, error: unknown) => void;
+}
+
+interface Pending {
+  event: CloudEventJson;
+  attempt: number;
+}
+
+/**
+ * One durable consumer: a queue that outlives its subscribers, like a JetStream durable, so events
+ * published while no handler is attached wait for the next one.
+ */
+class Durable {
+  readonly queue: Pending[] = [];
+  readonly handlers: EventHandler[] = [];
+  readonly timers = new Set<NodeJS.Timeout>();
+  running: Promise<void> | null = null;
+  current: Promise<void> | null = null;
+  next = 0;
+
+  constructor(
+    readonly name: string,
+    readonly filter: string,
+  ) {}
+}
+
+/**
+ * The bus for `npm start` without NATS: at-least-once within this process only. Nothing survives a
+ * restart; embedded mode gets its durability from a database outbox (rows committed with the state
+ * change, relayed here afterwards), added with the persistence lib.
+ */
+export class InProcessBus implements EventBus {
+  readonly #durables = new Map<string, Durable>();
+  readonly #seen = new Map<string, number>();
+  readonly #dedupeWindowMs: number;
+  readonly #redeliveryDelayMs: number;
+  readonly #maxDeliver: number;
+  readonly #onHandlerError: HandlerErrorListener;
+  readonly #onGiveUp: NonNullable<InProcessBusOptions['onGiveUp']>;
+  #closed = false;
+
+  constructor(options: InProcessBusOptions = {}) {
+    this.#dedupeWindowMs = options.dedupeWindowMs ?? 2 * 60 * 1000;
+    this.#redeliveryDelayMs = options.redeliveryDelayMs ?? 1_000;
+    this.#maxDeliver = options.maxDeliver ?? 10;
+    this.#onHandlerError = options.onHandlerError ?? (() => undefined);
+    this.#onGiveUp = options.onGiveUp ?? (() => undefined);
+  }
+
+  async publish(event: CloudEventJson): Promise<PublishResult> {
+    if (this.#closed) throw new Error('in-process bus is closed');
+    const subject = subjectOfEvent(event);
+    const now = Date.now();
+    this.#forgetExpired(now);
+    if (this.#seen.has(event.id)) return { duplicate: true };
+    this.#seen.set(event.id, now + this.#dedupeWindowMs);
+    // A copy per durable, so one handler mutating its event cannot affect another.
+    const bytes = JSON.stringify(event);
+    for (const durable of this.#durables.values()) {
+      if (!subjectMatches(durable.filter, subject)) continue;
+      durable.queue.push({ event: JSON.parse(bytes) as CloudEventJson, attempt: 1 });
+      this.#pump(durable);
+    }
+    return { duplicate: false };
+  }
+
+  async subscribe(filter: string, consumer: EventConsumer): Promise<Subscription> {
+    if (this.#closed) throw new Error('in-process bus is closed');
+    assertSubjectFilter(filter);
+    assertDurableName(consumer.durableName);
+    let durable = this.#durables.get(consumer.durableName);
+    if (!durable) {
+      durable = new Durable(consumer.durableName, filter);
+      this.#durables.set(durable.name, durable);
+    } else if (durable.filter !== filter) {
+      throw new Error(`durable consumer ${durable.name} filters ${durable.filter}, not ${filter}`);
+    }
+    const own = durable;
+    own.handlers.push(consumer.handler);
+    this.#pump(own);
+    return {
+      durableName: own.name,
+      close: async () => {
+        const index = own.handlers.indexOf(consumer.handler);
+        if (index >= 0) own.handlers.splice(index, 1);
+        await own.current;
+      },
+    };
+  }
+
+  /** Stops redeliveries and waits for handlers in progress; queued events are dropped. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const durable of this.#durables.values()) {
+      for (const timer of durable.timers) clearTimeout(timer);
+      durable.timers.clear();
+      durable.queue.length = 0;
+    }
+    await Promise.all([...this.#durables.values()].map((durable) => durable.running));
+  }
+
+  /** Handlers run on a later tick, one event at a time per durable, round-robin over its subscribers. */
+  #pump(durable: Durable): void {
+    if (durable.running || durable.handlers.length === 0 || durable.queue.length === 0) return;
+    durable.running = (async () => {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      while (!this.#closed && durable.handlers.length > 0) {
+        const pending = durable.queue.shift();
+        if (!pending) break;
+        const handler = durable.handlers[durable.next++ % durable.handlers.length];
+        const call = Promise.resolve()
+          .then(() => handler(pending.event, { attempt: pending.attempt }))
+          .catch((err: unknown) => {
+            this.#onHandlerError(err, pending.event, { attempt: pending.attempt });
+            this.#retry(durable, pending, err);
+          });
+        durable.current = call;
+        await call;
+        durable.current = null;
+      }
+    })().finally(() => {
+      durable.running = null;
+      if (!this.#closed) this.#pump(durable);
+    });
+  }
+
+  #retry(durable: Durable, pending: Pending, error: unknown): void {
+    if (pending.attempt >= this.#maxDeliver) {
+      this.#onGiveUp(pending.event, durable.name, error);
+      return;
+    }
+    const timer = setTimeout(() => {
+      durable.timers.delete(timer);
+      durable.queue.push({ event: pending.event, attempt: pending.attempt + 1 });
+      this.#pump(durable);
+    }, this.#redeliveryDelayMs);
+    durable.timers.add(timer);
+  }
+
+  #forgetExpired(now: number): void {
+    // Insertion order is expiry order, so expired ids are at the front.
+    for (const [id, expiresAt] of this.#seen) {
+      if (expiresAt > now) break;
+      this.#seen.delete(id);
+    }
+  }
+}

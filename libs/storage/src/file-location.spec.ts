@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import { pathToFileURL } from 'node:url';
+import { createStorageLocation } from './create-storage-location';
+import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError } from './errors';
+import type { StorageLocation } from './storage-location';
+import { expectSameBytes, randomChunks, sha256, writeAll } from './test-support/write';
+
+describe('file StorageLocation', () => {
+  let parent: string;
+  let root: string;
+  let location: StorageLocation;
+
+  beforeEach(async () => {
+    parent = await mkdtemp(join(tmpdir(), 'storage-'));
+    root = join(parent, 'root');
+    location = createStorageLocation(pathToFileURL(root).href);
+  });
+
+  afterEach(async () => {
+    await rm(parent, { recursive: true, force: true });
+  });
+
+  const incomingFiles = async (): Promise<string[]> =>
+    existsSync(join(root, '.incoming')) ? readdir(join(root, '.incoming')) : [];
+
+  it('makes the object visible only at commit, with its size and sha256', async () => {
+    const writer = location.createWriter('studies/1.2.3/series/4.5/6.7.dcm');
+    const data = Buffer.concat([...randomChunks(300_000, 10_000)]);
+    await writeAll(writer.stream, [data.subarray(0, 100_000), data.subarray(100_000)]);
+
+    expect(await location.head('studies/1.2.3/series/4.5/6.7.dcm')).toBeNull();
+    expect(existsSync(join(root, 'studies'))).toBe(false);
+
+    const stored = await writer.commit();
+    expect(stored).toEqual({ key: 'studies/1.2.3/series/4.5/6.7.dcm', size: data.length, sha256: sha256(data) });
+    expectSameBytes(await readFile(join(root, 'studies/1.2.3/series/4.5/6.7.dcm')), data);
+    expect(await location.head('studies/1.2.3/series/4.5/6.7.dcm')).toEqual({ size: data.length });
+    expectSameBytes(await buffer(await location.openReader('studies/1.2.3/series/4.5/6.7.dcm')), data);
+    expect(await incomingFiles()).toEqual([]);
+    await expect(writer.commit()).resolves.toEqual(stored);
+    await expect(writer.abort()).resolves.toBeUndefined();
+    expect(await location.head('studies/1.2.3/series/4.5/6.7.dcm')).toEqual({ size: data.length });
+  });
+
+  it('stores an empty object', async () => {
+    const writer = location.createWriter('empty');
+    await expect(writer.commit()).resolves.toEqual({ key: 'empty', size: 0, sha256: sha256(Buffer.alloc(0)) });
+    expect(await location.head('empty')).toEqual({ size: 0 });
+  });
+
+  it('leaves nothing behind on abort, and abort is safe to repeat', async () => {
+    const writer = location.createWriter('a/b.dcm');
+    await writeAll(writer.stream, randomChunks(1_000_000));
+    expect(await incomingFiles()).toHaveLength(1);
+
+    await writer.abort(new Error('peer aborted the association'));
+    await writer.abort();
+
+    expect(await location.head('a/b.dcm')).toBeNull();
+    expect(existsSync(join(root, 'a'))).toBe(false);
+    expect(await incomingFiles()).toEqual([]);
+    await expect(writer.commit()).rejects.toThrow(/aborted/);
+  });
+
+  it('cleans up on abort after the stream already failed', async () => {
+    const writer = location.createWriter('x');
+    writer.stream.destroy(new Error('socket reset'));
+    await expect(writer.commit()).rejects.toThrow('socket reset');
+    await writer.abort();
+    await writer.abort();
+    expect(await incomingFiles()).toEqual([]);
+    expect(await location.head('x')).toBeNull();
+  });
+
+  it('replaces an existing object atomically', async () => {
+    const first = location.createWriter('k');
+    first.stream.end('first version');
+    await first.commit();
+
+    const second = location.createWriter('k');
+    second.stream.write('second');
+    expect((await readFile(join(root, 'k'))).toString()).toBe('first version');
+    await second.commit();
+    expect((await readFile(join(root, 'k'))).toString()).toBe('second');
+  });
+
+  it('runs concurrent writers to different keys without mixing bytes', async () => {
+    const payloads = Array.from({ length: 16 }, (_, i) => Buffer.concat([...randomChunks(200_000 + i * 1_000, 7_000)]));
+    const writers = payloads.map((_, i) => location.createWriter(`series/${i % 3}/instance-${i}.dcm`));
+    // Interleave: every writer gets one slice per round.
+    for (let offset = 0; offset < 216_000; offset += 7_000) {
+      writers.forEach((writer, i) => {
+        const slice = payloads[i].subarray(offset, offset + 7_000);
+        if (slice.length > 0) writer.stream.write(slice);
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const stored = await Promise.all(writers.map((writer) => writer.commit()));
+    for (const [i, object] of stored.entries()) {
+      expect(object.sha256).toBe(sha256(payloads[i]));
+      expectSameBytes(await readFile(join(root, object.key)), payloads[i]);
+    }
+    expect(await incomingFiles()).toEqual([]);
+  });
+
+  it('pushes back on a fast producer: write() returns false and the file still matches', async () => {
+    const writer = location.createWriter('large.dcm');
+    const written = await writeAll(writer.stream, randomChunks(32 * 1024 * 1024));
+    const stored = await writer.commit();
+    expect(written.pauses).toBeGreaterThan(0);
+    expect(stored).toEqual({ key: 'large.dcm', size: written.bytes, sha256: written.sha256 });
+  });
+
+  it.each(
+    ['../x', 'a//b', '/abs', '1.2/../3', 'x'.repeat(1025), '.incoming/evil.part', 'a/./b', ''].map((key) => [
+      key.length > 100 ? `${key.length}-byte key` : JSON.stringify(key),
+      key,
+    ]),
+  )('rejects %s and writes nothing anywhere', async (_label, key) => {
+    await mkdir(root, { recursive: true });
+    expect(() => location.createWriter(key)).toThrow(InvalidKeyError);
+    await expect(location.openReader(key)).rejects.toThrow(InvalidKeyError);
+    await expect(location.head(key)).rejects.toThrow(InvalidKeyError);
+    await expect(location.delete(key)).rejects.toThrow(InvalidKeyError);
+    expect(await readdir(parent)).toEqual(['root']);
+    expect(await readdir(root)).toEqual([]);
+  });
+
+  it('reports a missing object', async () => {
+    await expect(location.openReader('nothing/here')).rejects.toThrow(ObjectNotFoundError);
+    expect(await location.head('nothing/here')).toBeNull();
+    await expect(location.delete('nothing/here')).resolves.toBeUndefined();
+  });
+
+  it('treats a key naming a directory of other keys as no object', async () => {
+    const writer = location.createWriter('dir/file');
+    writer.stream.end('x');
+    await writer.commit();
+    expect(await location.head('dir')).toBeNull();
+    await expect(location.openReader('dir')).rejects.toThrow(ObjectNotFoundError);
+    await expect(location.delete('dir')).resolves.toBeUndefined();
+  });
+
+  it('deletes', async () => {
+    const writer = location.createWriter('gone');
+    writer.stream.end('bye');
+    await writer.commit();
+    await location.delete('gone');
+    expect(await location.head('gone')).toBeNull();
+  });
+
+  it('check() passes on a writable root and removes stale partial files only', async () => {
+    await mkdir(join(root, '.incoming'), { recursive: true });
+    const stale = join(root, '.incoming', 'crashed.part');
+    const fresh = join(root, '.incoming', 'live.part');
+    await writeFile(stale, 'half an instance');
+    await writeFile(fresh, 'being written');
+    const twoHoursAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(stale, twoHoursAgo, twoHoursAgo);
+
+    await location.check();
+
+    expect(await incomingFiles()).toEqual(['live.part']);
+  });
+
+  it('check() fails with a short StorageUnavailableError when the root cannot be created', async () => {
+    await writeFile(join(parent, 'a-file'), '');
+    const broken = createStorageLocation(join(parent, 'a-file', 'root'));
+    const failure = await broken.check().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StorageUnavailableError);
+    expect((failure as Error).message).toBe('storage check failed: not a directory (ENOTDIR)');
+
+    const writer = broken.createWriter('k');
+    writer.stream.end('x');
+    await expect(writer.commit()).rejects.toThrow(StorageUnavailableError);
+    await writer.abort();
+  });
+});

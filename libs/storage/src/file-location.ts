@@ -1,0 +1,325 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError, filesystemError, systemErrorCode } from './errors';
+import { DEFAULT_HIGH_WATER_MARK, HashingStream } from './hashing-stream';
+import { RESERVED_TOP_SEGMENT, validateObjectKey } from './keys';
+import type { ObjectWriter, StorageLocation, StoredObject } from './storage-location';
+
+export interface FileLocationOptions {
+  /** Bytes buffered on each side of the writer's stream before `write()` returns false. */
+  highWaterMark?: number;
+  /** `.part` files untouched for this long are a crashed writer's leftovers; default one hour. */
+  staleAfterMs?: number;
+}
+
+const ONE_HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Objects as files under `root`, the key's segments as directories.
+ *
+ * A writer streams into `<root>/.incoming/<uuid>.part`, on the same filesystem as its target, so that
+ * commit is a rename: readers see the old object or the complete new one, never a partial file.
+ * The first `check()` (the readiness probe at start-up) removes `.part` files not modified for an hour,
+ * left behind by a process that died mid-write; a live writer touches its file on every write.
+ */
+export class FileStorageLocation implements StorageLocation {
+  readonly kind = 'file' as const;
+  readonly description: string;
+  private readonly incoming: string;
+  private sweep: Promise<void> | undefined;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: FileLocationOptions = {},
+  ) {
+    this.description = pathToFileURL(root).href;
+    this.incoming = join(root, RESERVED_TOP_SEGMENT);
+  }
+
+  createWriter(key: string): ObjectWriter {
+    const target = this.pathOf(key);
+    const temporary = join(this.incoming, `${randomUUID()}.part`);
+    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK);
+  }
+
+  async openReader(key: string): Promise<Readable> {
+    const path = this.pathOf(key);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+      if (!(await handle.stat()).isFile()) {
+        await handle.close();
+        throw new ObjectNotFoundError(`no object at key ${key}`);
+      }
+    } catch (error) {
+      if (isMissing(error)) throw new ObjectNotFoundError(`no object at key ${key}`, { cause: error });
+      throw filesystemError('read', error);
+    }
+    return handle.createReadStream();
+  }
+
+  async head(key: string): Promise<{ size: number } | null> {
+    const path = this.pathOf(key);
+    try {
+      const stats = await stat(path);
+      return stats.isFile() ? { size: stats.size } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw filesystemError('stat', error);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
+    try {
+      await unlink(path);
+    } catch (error) {
+      // EISDIR: the key names a directory of other keys, which holds no object of its own.
+      if (isMissing(error) || systemErrorCode(error) === 'EISDIR') return;
+      throw filesystemError('delete', error);
+    }
+  }
+
+  async check(): Promise<void> {
+    const probe = join(this.incoming, `check-${randomUUID()}.part`);
+    try {
+      await mkdir(this.incoming, { recursive: true });
+      const handle = await open(probe, 'wx');
+      try {
+        await handle.write(Buffer.from('ok'));
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await unlink(probe);
+    } catch (error) {
+      await unlink(probe).catch(() => undefined);
+      throw filesystemError('check', error);
+    }
+    this.sweep ??= this.removeStaleParts();
+    await this.sweep;
+  }
+
+  /** Absolute path of a valid key; the key rules already keep it inside the root, the prefix test is a second lock. */
+  private pathOf(key: string): string {
+    const problem = validateObjectKey(key);
+    if (problem !== undefined) throw new InvalidKeyError(problem);
+    const path = join(this.root, ...key.split('/'));
+    if (!path.startsWith(this.root.endsWith(sep) ? this.root : this.root + sep)) {
+      throw new InvalidKeyError('key leads outside the storage root');
+    }
+    return path;
+  }
+
+  private async removeStaleParts(): Promise<void> {
+    const limit = Date.now() - (this.options.staleAfterMs ?? ONE_HOUR_MS);
+    const names = await readdir(this.incoming).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.part'))) {
+      const path = join(this.incoming, name);
+      // Best effort: another replica sharing the volume may be removing the same file.
+      const stats = await stat(path).catch(() => undefined);
+      if (stats && stats.mtimeMs < limit) await unlink(path).catch(() => undefined);
+    }
+  }
+}
+
+type WriterState = 'open' | 'committing' | 'committed' | 'failed' | 'aborted';
+
+class FileObjectWriter implements ObjectWriter {
+  readonly stream: HashingStream;
+  private readonly sink: FileSink;
+  private readonly written: Promise<unknown>;
+  private state: WriterState = 'open';
+  private committing: Promise<StoredObject> | undefined;
+  private aborting: Promise<void> | undefined;
+
+  constructor(
+    private readonly key: string,
+    private readonly target: string,
+    private readonly temporary: string,
+    highWaterMark: number,
+  ) {
+    this.stream = new HashingStream(highWaterMark);
+    this.sink = new FileSink(temporary, highWaterMark);
+    // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
+    this.stream.on('error', () => undefined);
+    this.written = pipeline(this.stream, this.sink).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+  }
+
+  commit(): Promise<StoredObject> {
+    if (this.state === 'aborted') return Promise.reject(new Error('writer was aborted'));
+    this.committing ??= this.finish();
+    return this.committing;
+  }
+
+  abort(reason?: Error): Promise<void> {
+    this.aborting ??= this.discard(reason);
+    return this.aborting;
+  }
+
+  private async finish(): Promise<StoredObject> {
+    this.state = 'committing';
+    try {
+      this.stream.end();
+      const failure = await this.written;
+      if (failure !== undefined) throw filesystemError('write', failure);
+      // The sink fsynced and closed the file in _final; now make its name durable.
+      const directory = dirname(this.target);
+      const created = await mkdir(directory, { recursive: true });
+      await rename(this.temporary, this.target);
+      for (const dir of directoriesToSync(directory, created)) await fsyncDirectory(dir);
+      this.state = 'committed';
+      return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
+    } catch (error) {
+      this.state = 'failed';
+      await unlink(this.temporary).catch(() => undefined);
+      throw filesystemError('commit', error);
+    }
+  }
+
+  private async discard(reason?: Error): Promise<void> {
+    if (this.committing) {
+      const committed = await this.committing.then(
+        () => true,
+        () => false,
+      );
+      if (committed) return;
+    }
+    if (this.state === 'committed') return;
+    this.state = 'aborted';
+    this.stream.destroy(reason);
+    this.sink.destroy();
+    await this.written;
+    if (!this.sink.closed) await new Promise((resolve) => this.sink.once('close', resolve));
+    try {
+      await unlink(this.temporary);
+    } catch (error) {
+      if (!isMissing(error)) {
+        throw new StorageUnavailableError(`could not remove ${this.temporary}: ${systemErrorCode(error) ?? 'error'}`, {
+          cause: error,
+        });
+      }
+    }
+  }
+}
+
+/** Writes into a new file (never an existing one: `wx`), fsyncs and closes it on end. */
+class FileSink extends Writable {
+  private handle: FileHandle | undefined;
+
+  constructor(
+    private readonly path: string,
+    highWaterMark: number,
+  ) {
+    super({ highWaterMark });
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    mkdir(dirname(this.path), { recursive: true })
+      .then(() => open(this.path, 'wx'))
+      .then(
+        (handle) => {
+          this.handle = handle;
+          callback();
+        },
+        (error: unknown) => callback(filesystemError('write', error)),
+      );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeAll([chunk]).then(
+      () => callback(),
+      (error: unknown) => callback(filesystemError('write', error)),
+    );
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    this.writeAll(chunks.map((c) => c.chunk)).then(
+      () => callback(),
+      (error: unknown) => callback(filesystemError('write', error)),
+    );
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const handle = this.handle as FileHandle;
+    handle
+      .sync()
+      .then(() => handle.close())
+      .then(
+        () => {
+          this.handle = undefined;
+          callback();
+        },
+        (error: unknown) => callback(filesystemError('fsync', error)),
+      );
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const handle = this.handle;
+    this.handle = undefined;
+    if (!handle) return callback(error);
+    handle.close().then(
+      () => callback(error),
+      () => callback(error),
+    );
+  }
+
+  private async writeAll(buffers: Buffer[]): Promise<void> {
+    const handle = this.handle as FileHandle;
+    let pending = buffers;
+    // writev may write less than asked (signals, quotas); continue from where it stopped.
+    while (pending.length > 0) {
+      const { bytesWritten } = await handle.writev(pending);
+      pending = dropBytes(pending, bytesWritten);
+    }
+  }
+}
+
+function dropBytes(buffers: Buffer[], count: number): Buffer[] {
+  let remaining = count;
+  const rest: Buffer[] = [];
+  for (const buffer of buffers) {
+    if (remaining >= buffer.length) {
+      remaining -= buffer.length;
+    } else {
+      rest.push(remaining > 0 ? buffer.subarray(remaining) : buffer);
+      remaining = 0;
+    }
+  }
+  return rest;
+}
+
+/**
+ * The target's directory holds the new name; every directory mkdir created must itself be recorded
+ * in its parent, up to the first one that already existed.
+ */
+function directoriesToSync(directory: string, firstCreated: string | undefined): string[] {
+  const dirs = [directory];
+  if (firstCreated === undefined) return dirs;
+  for (let dir = directory; dir !== dirname(firstCreated) && dir !== dirname(dir); ) {
+    dir = dirname(dir);
+    dirs.push(dir);
+  }
+  return dirs;
+}
+
+async function fsyncDirectory(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const code = systemErrorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR' || error instanceof ObjectNotFoundError;
+}

@@ -1,0 +1,218 @@
+import type { Readable, Writable } from 'node:stream';
+import { makeEvent, type InstanceStoredV1 } from '@dicom-router/contracts';
+import { buildFileMetaInformation, keywordOfTag, LeadingAttributes, LeadingAttributesReader, uidProblem } from '@dicom-router/dicom-data';
+import { DimseFailure, DimseOutcome, Status } from '@dicom-router/dicom-network';
+import type { EventBus } from '@dicom-router/messaging';
+import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
+import { instanceKey } from './instance-key';
+
+/** What to do when an instance with the same SOP Instance UID is already stored. */
+export type DuplicatePolicy = 'overwrite' | 'reject' | 'keep-first';
+
+export interface StoreInstanceRequest {
+  associationId: string;
+  listener: string;
+  callingAet: string;
+  calledAet: string;
+  /** `association`, or `file-intake:<name>`. */
+  source: string;
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** The transfer syntax the data set is encoded in (the accepted presentation context's). */
+  transferSyntaxUid: string;
+  dataSet: Readable;
+}
+
+export interface StoreInstanceSettings {
+  implementation: { classUid: string; versionName: string };
+  duplicatePolicy: DuplicatePolicy;
+  /** Upper bound of the data set prefix read for events and routing before writing starts. */
+  leadingAttributesMaxBytes: number;
+  eventSource: string;
+}
+
+/**
+ * C-STORE into the StorageLocation (DESIGN.md §5): the data set streams from the socket into a
+ * Part-10 object exactly as received, behind File Meta Information built from the command. Success
+ * is answered only once the object is complete and its stored event is durable on the bus.
+ */
+export class StoreInstanceUseCase {
+  constructor(
+    private readonly storage: StorageLocation,
+    private readonly events: EventBus,
+    private readonly settings: StoreInstanceSettings,
+  ) {}
+
+  async execute(request: StoreInstanceRequest): Promise<DimseOutcome> {
+    for (const [name, uid] of [
+      ['Affected SOP Class UID', request.sopClassUid],
+      ['Affected SOP Instance UID', request.sopInstanceUid],
+    ] as const) {
+      const problem = uidProblem(uid);
+      // PS3.4 B.2.3: Cxxx "Cannot understand" — the command itself is unusable.
+      if (problem) throw new DimseFailure(Status.CannotUnderstand, `invalid ${name}: ${problem}`);
+    }
+    const iterator = request.dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const { held, attributes } = await this.readLeadingAttributes(iterator, request.transferSyntaxUid);
+    const studyInstanceUid = attributes.get('StudyInstanceUID');
+    const seriesInstanceUid = attributes.get('SeriesInstanceUID');
+    const key = instanceKey({ studyInstanceUid, seriesInstanceUid, sopInstanceUid: request.sopInstanceUid });
+
+    if (this.settings.duplicatePolicy !== 'overwrite' && (await this.storage.head(key))) {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) void next; // read to the end
+      if (this.settings.duplicatePolicy === 'reject') {
+        throw new DimseFailure(Status.DuplicateSopInstance, 'duplicate SOP Instance UID: already stored');
+      }
+      return { status: Status.Success }; // keep-first: the stored copy stands, and was announced when stored
+    }
+
+    const stored = await this.writeObject(key, request, held, iterator);
+    const event = makeEvent('instanceStored', this.storedEventData(request, stored, attributes, studyInstanceUid, seriesInstanceUid), {
+      source: this.settings.eventSource,
+      subject: request.sopInstanceUid,
+    });
+    try {
+      await this.events.publish(event);
+    } catch (err) {
+      // Not announced means not promised: withdraw the object so that the modality's retry is the
+      // only copy that counts (the key is the same, so nothing is lost either way).
+      await this.storage.delete(key).catch(() => undefined);
+      throw new DimseFailure(Status.OutOfResources, `event bus unavailable: ${describe(err)}`);
+    }
+    return { status: Status.Success };
+  }
+
+  /** Read the data set's prefix up to the pixel data (bounded), keeping the chunks for the writer. */
+  private async readLeadingAttributes(iterator: AsyncIterator<Buffer>, transferSyntaxUid: string) {
+    const reader = new LeadingAttributesReader(transferSyntaxUid, { maxBytes: this.settings.leadingAttributesMaxBytes });
+    const held: Buffer[] = [];
+    while (!reader.finished) {
+      const next = await iterator.next();
+      if (next.done) {
+        reader.end();
+        break;
+      }
+      held.push(next.value);
+      reader.push(next.value);
+    }
+    return { held, attributes: reader.result() };
+  }
+
+  private async writeObject(
+    key: string,
+    request: StoreInstanceRequest,
+    held: Buffer[],
+    rest: AsyncIterator<Buffer>,
+  ): Promise<StoredObject> {
+    let writer: ObjectWriter | null = null;
+    try {
+      writer = this.storage.createWriter(key, { contentType: 'application/dicom' });
+      const failed = watchErrors(writer.stream);
+      // PS3.10 §7.1: the object is a Part-10 file whose data set bytes are exactly those received.
+      await write(
+        writer.stream,
+        buildFileMetaInformation({
+          mediaStorageSopClassUid: request.sopClassUid,
+          mediaStorageSopInstanceUid: request.sopInstanceUid,
+          transferSyntaxUid: request.transferSyntaxUid,
+          implementationClassUid: this.settings.implementation.classUid,
+          implementationVersionName: this.settings.implementation.versionName,
+          sourceApplicationEntityTitle: request.callingAet,
+        }),
+        failed,
+      );
+      for (const chunk of held) await write(writer.stream, chunk, failed);
+      for (let next = await rest.next(); !next.done; next = await rest.next()) await write(writer.stream, next.value, failed);
+      await end(writer.stream, failed);
+      return await writer.commit();
+    } catch (err) {
+      await writer?.abort(err instanceof Error ? err : new Error(String(err)));
+      if (err instanceof DimseFailure) throw err;
+      // PS3.4 B.2.3: A7xx "Out of Resources" for storage that cannot take the object now.
+      if (err instanceof StorageUnavailableError) throw new DimseFailure(Status.OutOfResources, `storage unavailable: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private storedEventData(
+    request: StoreInstanceRequest,
+    stored: StoredObject,
+    attributes: LeadingAttributes,
+    studyInstanceUid: string | undefined,
+    seriesInstanceUid: string | undefined,
+  ): InstanceStoredV1 {
+    const fromAssociation = request.source === 'association';
+    return {
+      associationId: fromAssociation ? request.associationId : null,
+      listener: fromAssociation ? request.listener : null,
+      callingAet: fromAssociation ? request.callingAet : null,
+      calledAet: fromAssociation ? request.calledAet : null,
+      source: request.source as InstanceStoredV1['source'],
+      storage: { location: this.storage.kind, key: stored.key, size: stored.size, sha256: stored.sha256 },
+      transferSyntaxUid: request.transferSyntaxUid,
+      sopClassUid: request.sopClassUid,
+      sopInstanceUid: request.sopInstanceUid,
+      studyInstanceUid: studyInstanceUid && !uidProblem(studyInstanceUid) ? studyInstanceUid : '',
+      seriesInstanceUid: seriesInstanceUid && !uidProblem(seriesInstanceUid) ? seriesInstanceUid : '',
+      attributes: attributesByKeyword(attributes),
+    };
+  }
+}
+
+/** The leading attributes with a keyword and a textual value, for events and routing rules. */
+function attributesByKeyword(attributes: LeadingAttributes): Record<string, string> {
+  const byKeyword: Record<string, string> = {};
+  for (const [tag, { value }] of attributes.elements) {
+    const keyword = keywordOfTag(tag);
+    if (keyword && value !== '') byKeyword[keyword] = value;
+  }
+  return byKeyword;
+}
+
+/**
+ * Write with backpressure: resolve at once while the writer has room, otherwise on 'drain'.
+ * The writer's errors are collected by `watchErrors` and rethrown here, so none goes unhandled.
+ */
+function write(stream: Writable, chunk: Buffer, failed: () => Error | null): Promise<void> {
+  const error = failed();
+  if (error) return Promise.reject(error);
+  if (stream.destroyed) return Promise.reject(new Error('storage stream closed'));
+  if (stream.write(chunk)) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error): void => {
+      stream.off('drain', onDrain);
+      stream.off('close', onClose);
+      stream.off('error', onError);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = (): void => settle();
+    const onClose = (): void => settle(failed() ?? new Error('storage stream closed'));
+    const onError = (err: Error): void => settle(err);
+    stream.once('drain', onDrain);
+    stream.once('close', onClose);
+    stream.once('error', onError);
+  });
+}
+
+function watchErrors(stream: Writable): () => Error | null {
+  let error: Error | null = null;
+  stream.on('error', (err: Error) => (error ??= err));
+  return () => error;
+}
+
+function end(stream: Writable, failed: () => Error | null): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const error = failed();
+    if (error) return reject(error);
+    stream.once('error', reject);
+    stream.end(() => {
+      stream.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,42 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { connectJetStreamBus, EventBus, InProcessBus } from '@dicom-router/messaging';
+import { GatewaySettings } from '../gateway-settings';
+import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
+import { Logger } from './logger';
+
+/**
+ * NATS JetStream when NATS_URL is set, otherwise the in-process bus of the embedded defaults.
+ * Connected before the listeners open, closed after they drained.
+ */
+@Injectable()
+export class GatewayEventBus implements OnModuleInit, OnApplicationShutdown {
+  private bus: EventBus | null = null;
+
+  constructor(
+    @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.settings.natsUrl) {
+      this.bus = await connectJetStreamBus({
+        servers: this.settings.natsUrl.split(','),
+        name: 'dicom-gateway',
+        onHandlerError: (err) => this.logger.error({ err }, 'event handler failed'),
+      });
+      this.logger.info('event bus: NATS JetStream');
+    } else {
+      this.bus = new InProcessBus();
+      this.logger.info('event bus: in-process (embedded defaults)');
+    }
+  }
+
+  get events(): EventBus {
+    if (!this.bus) throw new Error('event bus not connected yet');
+    return this.bus;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus?.close();
+  }
+}
