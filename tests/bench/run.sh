@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# `npm run bench`: benchmarks against real peers. Not part of `npm test`; numbers are machine-dependent.
-# Extra arguments go to bench-echo.ts, e.g. `npm run bench -- --echoes 5000 --rounds 5`.
+# `npm run bench` (C-ECHO) and `npm run bench:store` (C-STORE): benchmarks against real peers.
+# Not part of `npm test`; numbers are machine-dependent. Other arguments go to the script,
+# e.g. `npm run bench -- --echoes 5000 --rounds 5`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+SCRIPT=bench-echo.ts
+if [[ ${1:-} == --script ]]; then SCRIPT=$2; shift 2; fi
 # "Ours" runs from build output (node_modules/@dicom-router/* -> libs/*/dist), as it ships.
-if [[ ! -f libs/dicom-network/dist/index.js ]]; then
-  echo "libs/dicom-network/dist is missing: run \`npm run build\` first" >&2
+if [[ ! -f services/dicom-gateway/dist/main.js ]]; then
+  echo "build output is missing: run \`npm run build\` first" >&2
   exit 1
 fi
-TS_NODE_PROJECT=tests/tsconfig.json TS_NODE_TRANSPILE_ONLY=true exec node -r ts-node/register tests/bench/bench-echo.ts "$@"
+TS_NODE_PROJECT=tests/tsconfig.json TS_NODE_TRANSPILE_ONLY=true exec node -r ts-node/register "tests/bench/$SCRIPT" "$@"

@@ -4,6 +4,7 @@ import { VerificationService } from './application/verification.service';
 import { GatewaySettings } from './gateway-settings';
 import { DicomListeners } from './infrastructure/dicom-listeners';
 import { GatewayEventBus } from './infrastructure/event-bus';
+import { FileIntakes } from './infrastructure/file-intakes';
 import { ObjectStorage } from './infrastructure/object-storage';
 import { GatewayMetrics } from './infrastructure/gateway-metrics';
 import { Logger } from './infrastructure/logger';
@@ -26,6 +27,7 @@ export class AppModule {
         GatewayEventBus,
         VerificationService,
         DicomListeners,
+        FileIntakes,
       ],
     };
   }

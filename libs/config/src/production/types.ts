@@ -77,6 +77,8 @@ export interface FileIntakeConfig {
   /** Present whenever `afterStore` is `move`. */
   readonly archivePath?: string;
   readonly errorPath?: string;
+  readonly scanIntervalSeconds: number;
+  readonly settleSeconds: number;
 }
 
 export interface WorklistConfig {

@@ -102,18 +102,29 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
       policy: new StaticAssociationPolicy(listener, production.associations),
       handlers: {
         onCEcho: () => this.verification.verify(),
-        onCStore: (request, dataSet) =>
-          store.execute({
-            associationId: request.association.id,
-            listener: listener.name,
-            callingAet: request.association.callingAet,
-            calledAet: request.association.calledAet,
+        onCStore: async (request, dataSet) => {
+          const outcome = await store.execute({
+            association: {
+              id: request.association.id,
+              listener: listener.name,
+              callingAet: request.association.callingAet,
+              calledAet: request.association.calledAet,
+            },
             source: 'association',
+            sourceApplicationEntityTitle: request.association.callingAet,
             sopClassUid: request.command.affectedSopClassUid,
             sopInstanceUid: request.command.affectedSopInstanceUid,
             transferSyntaxUid: request.context.transferSyntax,
             dataSet,
-          }),
+          });
+          if (outcome.stored) {
+            this.logger.info(
+              { listener: listener.name, associationId: request.association.id, sopInstanceUid: request.command.affectedSopInstanceUid, key: outcome.stored.key, size: outcome.stored.size },
+              'instance stored',
+            );
+          }
+          return outcome;
+        },
       },
       implementation: production.implementation,
       maxPduLength: listener.maxPduLength,

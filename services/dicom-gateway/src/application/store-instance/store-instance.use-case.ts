@@ -6,16 +6,19 @@ import type { EventBus } from '@dicom-router/messaging';
 import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
 import { instanceKey } from './instance-key';
 
+/** The DIMSE outcome, and the object when one was written. */
+export type StoreOutcome = DimseOutcome & { stored?: StoredObject };
+
 /** What to do when an instance with the same SOP Instance UID is already stored. */
 export type DuplicatePolicy = 'overwrite' | 'reject' | 'keep-first';
 
 export interface StoreInstanceRequest {
-  associationId: string;
-  listener: string;
-  callingAet: string;
-  calledAet: string;
+  /** Absent for file intake. */
+  association?: { id: string; listener: string; callingAet: string; calledAet: string };
   /** `association`, or `file-intake:<name>`. */
-  source: string;
+  source: InstanceStoredV1['source'];
+  /** File Meta (0002,0016): the calling AE title, or the original file's source. */
+  sourceApplicationEntityTitle?: string;
   sopClassUid: string;
   sopInstanceUid: string;
   /** The transfer syntax the data set is encoded in (the accepted presentation context's). */
@@ -43,7 +46,7 @@ export class StoreInstanceUseCase {
     private readonly settings: StoreInstanceSettings,
   ) {}
 
-  async execute(request: StoreInstanceRequest): Promise<DimseOutcome> {
+  async execute(request: StoreInstanceRequest): Promise<StoreOutcome> {
     for (const [name, uid] of [
       ['Affected SOP Class UID', request.sopClassUid],
       ['Affected SOP Instance UID', request.sopInstanceUid],
@@ -79,7 +82,7 @@ export class StoreInstanceUseCase {
       await this.storage.delete(key).catch(() => undefined);
       throw new DimseFailure(Status.OutOfResources, `event bus unavailable: ${describe(err)}`);
     }
-    return { status: Status.Success };
+    return { status: Status.Success, stored };
   }
 
   /** Read the data set's prefix up to the pixel data (bounded), keeping the chunks for the writer. */
@@ -117,7 +120,7 @@ export class StoreInstanceUseCase {
           transferSyntaxUid: request.transferSyntaxUid,
           implementationClassUid: this.settings.implementation.classUid,
           implementationVersionName: this.settings.implementation.versionName,
-          sourceApplicationEntityTitle: request.callingAet,
+          sourceApplicationEntityTitle: request.sourceApplicationEntityTitle,
         }),
         failed,
       );
@@ -141,13 +144,13 @@ export class StoreInstanceUseCase {
     studyInstanceUid: string | undefined,
     seriesInstanceUid: string | undefined,
   ): InstanceStoredV1 {
-    const fromAssociation = request.source === 'association';
+    const association = request.association;
     return {
-      associationId: fromAssociation ? request.associationId : null,
-      listener: fromAssociation ? request.listener : null,
-      callingAet: fromAssociation ? request.callingAet : null,
-      calledAet: fromAssociation ? request.calledAet : null,
-      source: request.source as InstanceStoredV1['source'],
+      associationId: association?.id ?? null,
+      listener: association?.listener ?? null,
+      callingAet: association?.callingAet ?? null,
+      calledAet: association?.calledAet ?? null,
+      source: request.source,
       storage: { location: this.storage.kind, key: stored.key, size: stored.size, sha256: stored.sha256 },
       transferSyntaxUid: request.transferSyntaxUid,
       sopClassUid: request.sopClassUid,

@@ -1,0 +1,150 @@
+/**
+ * C-STORE ingest, DCMTK storescu as the sender, side by side (DESIGN.md §6):
+ *   DCMTK storescp writing files   vs   the gateway on embedded defaults (filesystem storage,
+ *   in-process bus)   [vs the gateway with S3 (s3rver) + NATS JetStream when --s3 is given]
+ * Workloads: 1,000 × a 39 KB CT over one association; 200 × 512 KB; one 256 MB instance.
+ * Reports seconds, the ratio to storescp, and the SCP's peak RSS (sampled every 50 ms).
+ *
+ * Run: npm run bench:store [-- --count 1000 --big-mb 256 --s3]   (after npm run build)
+ * Not part of the test run: numbers depend on the machine and what else it is doing.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { storescu, startStorescp } from '../support/dcmtk';
+import { readRssBytes, startGateway } from '../support/gateway';
+import { stopAll } from '../support/processes';
+import { syntheticInstance } from '../support/part10-files';
+import { tempDir } from '../support/tmp';
+import { PYDICOM_TEST_FILES } from '../support/tools';
+
+interface Scp {
+  name: string;
+  port: number;
+  calledAet: string;
+  pid: number;
+  stop(): Promise<unknown>;
+}
+
+interface Workload {
+  name: string;
+  files: string[];
+}
+
+const argValue = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+
+function writeSynthetic(dir: string, name: string, pixelBytes: number): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, syntheticInstance({ pixelBytes }).file);
+  return file;
+}
+
+/** A big instance written to disk in pieces, never held in memory whole. */
+function writeBigSynthetic(dir: string, megabytes: number): string {
+  const head = syntheticInstance({ pixelBytes: 0 });
+  const file = path.join(dir, `big-${megabytes}mb.dcm`);
+  // The synthetic data set ends with an empty OW Pixel Data: rewrite its length, then append.
+  const length = megabytes * 1024 * 1024;
+  const bytes = Buffer.from(head.file);
+  bytes.writeUInt32LE(length, bytes.length - 4);
+  const fd = fs.openSync(file, 'w');
+  fs.writeSync(fd, bytes);
+  const block = Buffer.alloc(1024 * 1024, 0x33);
+  for (let i = 0; i < megabytes; i++) fs.writeSync(fd, block);
+  fs.closeSync(fd);
+  return file;
+}
+
+async function timeSend(scp: Scp, workload: Workload): Promise<{ seconds: number; peakRss: number }> {
+  let peakRss = readRssBytes(scp.pid);
+  const sampler = setInterval(() => {
+    try {
+      peakRss = Math.max(peakRss, readRssBytes(scp.pid));
+    } catch {
+      /* process gone: the send fails and says so */
+    }
+  }, 50);
+  const started = performance.now();
+  const result = await storescu({
+    port: scp.port,
+    callingAet: 'STORESCU',
+    calledAet: scp.calledAet,
+    files: workload.files,
+    extraArgs: ['-R'],
+    timeoutMs: 600_000,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  if (result.code !== 0) throw new Error(`${workload.name} → ${scp.name}: storescu failed: ${result.stderr.slice(-500)}`);
+  return { seconds, peakRss };
+}
+
+async function startReference(): Promise<Scp> {
+  const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: tempDir('bench-storescp') });
+  return { name: 'DCMTK storescp (files)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
+}
+
+async function startOurs(env: Record<string, string>, name: string): Promise<Scp> {
+  const ct = '1.2.840.10008.5.1.4.1.1.2';
+  const sc = '1.2.840.10008.5.1.4.1.1.7';
+  const gateway = await startGateway({
+    env: { LOG_LEVEL: 'warn', ...env },
+    production: {
+      listeners: [{ name: 'bench', localAet: 'DICOM-ROUTER', remoteAets: ['STORESCU'] }],
+      associations: [
+        {
+          name: 'bench',
+          callingAet: 'STORESCU',
+          calledAet: 'DICOM-ROUTER',
+          presentationContexts: [ct, sc].map((abstractSyntax) => ({ abstractSyntax, transferSyntaxes: ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2'] })),
+        },
+      ],
+    },
+  });
+  return { name, port: gateway.dicomPort, calledAet: 'DICOM-ROUTER', pid: gateway.pid, stop: () => gateway.stop() };
+}
+
+async function main(): Promise<void> {
+  const count = argValue('count', 1000);
+  const smallCount = argValue('medium-count', 200);
+  const bigMb = argValue('big-mb', 256);
+  const dir = tempDir('bench-store-data');
+  const ct = path.join(PYDICOM_TEST_FILES, 'CT_small.dcm');
+  const medium = writeSynthetic(dir, 'medium-512k.dcm', 512 * 1024);
+  const big = writeBigSynthetic(dir, bigMb);
+  const workloads: Workload[] = [
+    { name: `${count} × 39 KB CT`, files: Array(count).fill(ct) },
+    { name: `${smallCount} × 512 KB`, files: Array(smallCount).fill(medium) },
+    { name: `1 × ${bigMb} MB`, files: [big] },
+  ];
+  const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
+  const rows: string[] = [];
+  const baseline = new Map<string, number>();
+  for (const setup of setups) {
+    const scp = await setup();
+    try {
+      for (const workload of workloads) {
+        await timeSend(scp, { name: 'warm-up', files: [ct] });
+        const { seconds, peakRss } = await timeSend(scp, workload);
+        if (!baseline.has(workload.name)) baseline.set(workload.name, seconds);
+        const ratio = seconds / (baseline.get(workload.name) as number);
+        rows.push(
+          `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB`,
+        );
+      }
+    } finally {
+      await scp.stop();
+    }
+  }
+  process.stdout.write(`\n${'SCP'.padEnd(40)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}\n`);
+  process.stdout.write(`${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; ratios are time / storescp's time (lower is better).\n`);
+}
+
+main()
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => stopAll());
