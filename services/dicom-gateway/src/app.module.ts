@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { VerificationService } from './application/verification.service';
 import { GatewaySettings } from './gateway-settings';
 import { DicomListeners } from './infrastructure/dicom-listeners';
+import { DurableEvents } from './infrastructure/durable-events';
 import { GatewayEventBus } from './infrastructure/event-bus';
 import { FileIntakes } from './infrastructure/file-intakes';
 import { ObjectStorage } from './infrastructure/object-storage';
@@ -25,6 +26,7 @@ export class AppModule {
         GatewayMetrics,
         ObjectStorage,
         GatewayEventBus,
+        DurableEvents,
         VerificationService,
         DicomListeners,
         FileIntakes,

@@ -29,6 +29,9 @@ export interface GatewaySettings {
   s3?: S3Settings;
   /** Absent: the in-process bus of the embedded defaults. */
   natsUrl?: string;
+  /** Absent: the embedded database under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
 }
 
 /**
@@ -77,5 +80,7 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     storageLocation: environment.storageLocation,
     s3: environment.s3,
     natsUrl: environment.natsUrl,
+    databaseUrl: environment.databaseUrl,
+    dataDir: environment.dataDir,
   };
 }

@@ -162,7 +162,8 @@ function us(value: number, name: CommandElementName): Values {
  */
 function uid(value: string, name: CommandElementName): Values {
   if (value.length === 0 || value.length > MAX_UID_LENGTH || !/^[0-9.]+$/.test(value)) {
-    throw new RangeError(`${describeElement(name)} is not a UID: ${JSON.stringify(value)}`);
+    // DESIGN.md §5: an invalid identifier is never echoed into a log line or error.
+    throw new RangeError(`${describeElement(name)} is not a UID (${value.length} characters, digits and dots required)`);
   }
   return [value];
 }

@@ -18,7 +18,9 @@ export function responseFor(
   const rq = request as Request;
   const common = {
     messageIdBeingRespondedTo: rq.messageId,
-    affectedSopClassUid: rq.affectedSopClassUid,
+    // PS3.7 Tables 9.3-2/4/13: optional in a response; a UID the peer sent malformed is left out
+    // rather than echoed, so the failure status still reaches the peer.
+    ...(isUid(rq.affectedSopClassUid) ? { affectedSopClassUid: rq.affectedSopClassUid } : {}),
     status,
     hasDataSet,
     ...(comment ? { errorComment: truncateComment(comment) } : {}),
@@ -27,10 +29,19 @@ export function responseFor(
     case 'C-ECHO-RQ':
       return { commandField: 'C-ECHO-RSP', ...common };
     case 'C-STORE-RQ':
-      return { commandField: 'C-STORE-RSP', ...common, affectedSopInstanceUid: rq.affectedSopInstanceUid };
+      return {
+        commandField: 'C-STORE-RSP',
+        ...common,
+        ...(isUid(rq.affectedSopInstanceUid) ? { affectedSopInstanceUid: rq.affectedSopInstanceUid } : {}),
+      };
     case 'C-FIND-RQ':
       return { commandField: 'C-FIND-RSP', ...common };
   }
+}
+
+/** PS3.5 §9.1 character set and length; enough to know the encoder will take it. */
+function isUid(value: string | undefined): value is string {
+  return value !== undefined && value.length > 0 && value.length <= 64 && /^[0-9.]+$/.test(value);
 }
 
 /** Error Comments go to a peer: keep them short, single-line and in the default repertoire. */

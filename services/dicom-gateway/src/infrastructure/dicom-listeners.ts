@@ -13,6 +13,7 @@ import { StoreInstanceUseCase } from '../application/store-instance/store-instan
 import { VerificationService } from '../application/verification.service';
 import { GatewaySettings, ListenerSettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
+import { DurableEvents } from './durable-events';
 import { GatewayEventBus } from './event-bus';
 import { GatewayMetrics } from './gateway-metrics';
 import { ObjectStorage } from './object-storage';
@@ -40,6 +41,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
     private readonly metrics: GatewayMetrics,
     private readonly storage: ObjectStorage,
     private readonly bus: GatewayEventBus,
+    private readonly durableEvents: DurableEvents,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -91,7 +93,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
 
   private createProvider(listener: ListenerSettings): DicomServiceProvider {
     const production = this.settings.production;
-    const store = new StoreInstanceUseCase(this.storage.location, this.bus.events, {
+    const store = new StoreInstanceUseCase(this.storage.location, this.durableEvents, {
       implementation: production.implementation,
       duplicatePolicy: listener.duplicateInstancePolicy,
       leadingAttributesMaxBytes: LEADING_ATTRIBUTES_MAX_BYTES,

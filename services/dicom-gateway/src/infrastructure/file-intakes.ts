@@ -4,7 +4,7 @@ import { FileIntake } from '../application/file-intake/file-intake';
 import { StoreInstanceUseCase } from '../application/store-instance/store-instance.use-case';
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { GatewayEventBus } from './event-bus';
+import { DurableEvents } from './durable-events';
 import { Logger } from './logger';
 import { ObjectStorage } from './object-storage';
 
@@ -18,14 +18,14 @@ export class FileIntakes implements OnApplicationBootstrap, BeforeApplicationShu
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly storage: ObjectStorage,
-    private readonly bus: GatewayEventBus,
+    private readonly durableEvents: DurableEvents,
   ) {}
 
   onApplicationBootstrap(): void {
     const production = this.settings.production;
     for (const config of production.fileIntakes) {
       const log = this.logger.child({ fileIntake: config.name });
-      const store = new StoreInstanceUseCase(this.storage.location, this.bus.events, {
+      const store = new StoreInstanceUseCase(this.storage.location, this.durableEvents, {
         implementation: production.implementation,
         duplicatePolicy: 'overwrite',
         leadingAttributesMaxBytes: 1024 * 1024,

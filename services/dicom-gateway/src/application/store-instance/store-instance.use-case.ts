@@ -2,7 +2,7 @@ import type { Readable, Writable } from 'node:stream';
 import { makeEvent, type InstanceStoredV1 } from '@dicom-router/contracts';
 import { buildFileMetaInformation, keywordOfTag, LeadingAttributes, LeadingAttributesReader, uidProblem } from '@dicom-router/dicom-data';
 import { DimseFailure, DimseOutcome, Status } from '@dicom-router/dicom-network';
-import type { EventBus } from '@dicom-router/messaging';
+import type { CloudEventJson } from '@dicom-router/contracts';
 import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
 import { instanceKey } from './instance-key';
 
@@ -26,6 +26,11 @@ export interface StoreInstanceRequest {
   dataSet: Readable;
 }
 
+/** Makes an event durable (bus or outbox) or rejects. */
+export interface EventAnnouncer {
+  announce(event: CloudEventJson): Promise<void>;
+}
+
 export interface StoreInstanceSettings {
   implementation: { classUid: string; versionName: string };
   duplicatePolicy: DuplicatePolicy;
@@ -37,12 +42,13 @@ export interface StoreInstanceSettings {
 /**
  * C-STORE into the StorageLocation (DESIGN.md §5): the data set streams from the socket into a
  * Part-10 object exactly as received, behind File Meta Information built from the command. Success
- * is answered only once the object is complete and its stored event is durable on the bus.
+ * is answered only once the object is complete and its stored event is durable (on the bus, or in
+ * the database outbox that the relay publishes from).
  */
 export class StoreInstanceUseCase {
   constructor(
     private readonly storage: StorageLocation,
-    private readonly events: EventBus,
+    private readonly events: EventAnnouncer,
     private readonly settings: StoreInstanceSettings,
   ) {}
 
@@ -75,12 +81,12 @@ export class StoreInstanceUseCase {
       subject: request.sopInstanceUid,
     });
     try {
-      await this.events.publish(event);
+      await this.events.announce(event);
     } catch (err) {
       // Not announced means not promised: withdraw the object so that the modality's retry is the
       // only copy that counts (the key is the same, so nothing is lost either way).
       await this.storage.delete(key).catch(() => undefined);
-      throw new DimseFailure(Status.OutOfResources, `event bus unavailable: ${describe(err)}`);
+      throw new DimseFailure(Status.OutOfResources, `event bus and outbox unavailable: ${describe(err)}`);
     }
     return { status: Status.Success, stored };
   }

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'dicom-reference',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

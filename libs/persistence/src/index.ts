@@ -1,0 +1,6 @@
+export { Database, openDatabase, type DatabaseKind, type DatabaseLogger, type OpenDatabaseOptions } from './database/data-source';
+export type { EventPublisher } from './outbox/event-publisher';
+export { Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from './outbox/outbox';
+export { OutboxEvent } from './outbox/outbox-event.entity';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
+export { publishDurably, type DurableVia } from './outbox/publish-durably';

@@ -1,0 +1,213 @@
+import { BACKENDS, outboxRows } from '../__fixtures__/backends';
+import { storedEvent } from '../__fixtures__/events';
+import { FakeBus } from '../__fixtures__/fake-bus';
+import type { Database } from '../database/data-source';
+import { Outbox } from './outbox';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+import { publishDurably } from './publish-durably';
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(BACKENDS)('outbox on $name', (backend) => {
+  let db: Database;
+  let dispose: () => Promise<void>;
+  let outbox: Outbox;
+  const relays: OutboxRelay[] = [];
+
+  const relay = (bus: FakeBus, options: Partial<OutboxRelayOptions> = {}) => {
+    const created = new OutboxRelay(db, bus, { batchSize: 10, intervalMs: 20, maxBackoffMs: 100, onError: () => undefined, ...options });
+    relays.push(created);
+    return created;
+  };
+
+  beforeAll(async () => {
+    ({ db, dispose } = await backend.open());
+    outbox = new Outbox(db);
+  });
+
+  afterEach(async () => {
+    await Promise.all(relays.splice(0).map((r) => r.stop()));
+    await db.run((m) => m.query('DELETE FROM outbox_event'));
+  });
+
+  afterAll(() => dispose());
+
+  describe('Outbox.add', () => {
+    it('writes the event in a transaction of its own, once per id', async () => {
+      const event = storedEvent();
+      await outbox.add(event);
+      await outbox.add({ ...event, time: 'later' });
+      const rows = await db.run((m) => m.query('SELECT id, subject, payload FROM outbox_event'));
+      expect(rows).toEqual([{ id: event.id, subject: 'dicom.events.instance.stored.v1', payload: event }]);
+    });
+
+    it('commits and rolls back with the caller’s transaction', async () => {
+      const committed = storedEvent();
+      const rolledBack = storedEvent();
+      await db.transaction((m) => outbox.add(committed, m));
+      await expect(
+        db.transaction(async (m) => {
+          await outbox.add(rolledBack, m);
+          throw new Error('metadata write failed');
+        }),
+      ).rejects.toThrow('metadata write failed');
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([committed.id]);
+    });
+
+    it('refuses an event outside the contract, which could never be published', async () => {
+      await expect(outbox.add({ ...storedEvent(), type: 'com.example.unknown' })).rejects.toThrow(/not in the event contract/);
+      expect(await outboxRows(db)).toEqual([]);
+    });
+  });
+
+  describe('OutboxRelay', () => {
+    it('publishes every row in the order added, across batches, and marks them published', async () => {
+      const events = Array.from({ length: 25 }, () => storedEvent());
+      for (const event of events.slice(0, 20)) await outbox.add(event);
+      // Several rows in one transaction keep their order too (created_at is clock_timestamp()).
+      await db.transaction(async (m) => {
+        for (const event of events.slice(20)) await outbox.add(event, m);
+      });
+      const bus = new FakeBus();
+
+      await expect(relay(bus).drainOnce()).resolves.toBe(25);
+      expect(bus.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+      expect(bus.published).toEqual(events);
+      expect((await outboxRows(db)).every((r) => r.published && r.attempts === 0)).toBe(true);
+      await expect(relay(bus).drainOnce()).resolves.toBe(0);
+      expect(bus.calls).toHaveLength(25);
+    });
+
+    it('while the bus is down records the failure on the oldest row and keeps every row for later', async () => {
+      const events = [storedEvent(), storedEvent(), storedEvent()];
+      for (const event of events) await outbox.add(event);
+      const bus = new FakeBus();
+      bus.down = true;
+      const r = relay(bus);
+
+      await expect(r.drainOnce()).rejects.toThrow(/bus down/);
+      await expect(r.drainOnce()).rejects.toThrow(/bus down/);
+      expect(await outboxRows(db)).toEqual([
+        { id: events[0]?.id, attempts: 2, last_error: `Error: cannot publish ${events[0]?.id}: bus down`, published: false },
+        { id: events[1]?.id, attempts: 0, last_error: null, published: false },
+        { id: events[2]?.id, attempts: 0, last_error: null, published: false },
+      ]);
+
+      bus.down = false;
+      await expect(r.drainOnce()).resolves.toBe(3);
+      expect(bus.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('keeps what it published before a failure and holds later rows back, so order survives', async () => {
+      const events = Array.from({ length: 5 }, () => storedEvent());
+      for (const event of events) await outbox.add(event);
+      const bus = new FakeBus();
+      bus.failIds.add(events[2]?.id ?? '');
+      const r = relay(bus);
+
+      await expect(r.drainOnce()).rejects.toThrow(/bus down/);
+      expect((await outboxRows(db)).map((row) => [row.published, row.attempts])).toEqual([
+        [true, 0],
+        [true, 0],
+        [false, 1],
+        [false, 0],
+        [false, 0],
+      ]);
+      bus.failIds.clear();
+      await expect(r.drainOnce()).resolves.toBe(3);
+      expect(bus.published.map((e) => e.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('runs in the background, backs off while the bus is down, and catches up when it returns', async () => {
+      const event = storedEvent();
+      await outbox.add(event);
+      const bus = new FakeBus();
+      bus.down = true;
+      const errors: unknown[] = [];
+      const r = relay(bus, { intervalMs: 10, maxBackoffMs: 80, onError: (err) => errors.push(err) });
+
+      r.start();
+      await tick(600);
+      // Without back-off about 60 attempts; with 20, 40, 80, 80, … ms about 9.
+      expect(errors.length).toBeGreaterThanOrEqual(4);
+      expect(errors.length).toBeLessThanOrEqual(14);
+
+      bus.down = false;
+      const deadline = Date.now() + 2_000;
+      while (bus.published.length === 0 && Date.now() < deadline) await tick(10);
+      expect(bus.published.map((e) => e.id)).toEqual([event.id]);
+      await r.stop();
+      const after = bus.calls.length;
+      await outbox.add(storedEvent());
+      await tick(100);
+      expect(bus.calls).toHaveLength(after);
+    });
+
+    it('republishes a row whose mark was lost; the bus sees the same id and drops it', async () => {
+      const event = storedEvent();
+      await outbox.add(event);
+      const bus = new FakeBus();
+      await relay(bus).drainOnce();
+      // As if the process died between the publish and the commit of its mark.
+      await db.run((m) => m.query('UPDATE outbox_event SET published_at = NULL'));
+      await expect(relay(bus).drainOnce()).resolves.toBe(1);
+      expect(bus.calls).toEqual([event.id, event.id]);
+      expect(bus.published.map((e) => e.id)).toEqual([event.id]);
+    });
+
+    it('deletes published rows once they are older than the retention', async () => {
+      const published = storedEvent();
+      await outbox.add(published);
+      const bus = new FakeBus();
+      await relay(bus).drainOnce();
+      const pending = storedEvent();
+      bus.down = true;
+      await outbox.add(pending);
+
+      await relay(bus).drainOnce().catch(() => undefined);
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([published.id, pending.id]);
+      await tick(5);
+      await relay(bus, { retentionMs: 1 }).drainOnce().catch(() => undefined);
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([pending.id]);
+    });
+
+    it('shares one drain between overlapping calls', async () => {
+      for (let i = 0; i < 3; i++) await outbox.add(storedEvent());
+      const bus = new FakeBus(5);
+      const r = relay(bus);
+      await expect(Promise.all([r.drainOnce(), r.drainOnce()])).resolves.toEqual([3, 3]);
+      expect(bus.calls).toHaveLength(3);
+    });
+  });
+
+  describe('publishDurably', () => {
+    it('publishes straight to the bus when it is up, leaving no row', async () => {
+      const bus = new FakeBus();
+      const event = storedEvent();
+      await expect(publishDurably(db, outbox, bus, event)).resolves.toBe('bus');
+      expect(bus.published).toEqual([event]);
+      expect(await outboxRows(db)).toEqual([]);
+    });
+
+    it('commits the event to the outbox when the bus is down; the relay publishes it later', async () => {
+      const bus = new FakeBus();
+      bus.down = true;
+      const event = storedEvent();
+      await expect(publishDurably(db, outbox, bus, event)).resolves.toBe('outbox');
+      expect(await outboxRows(db)).toEqual([{ id: event.id, attempts: 0, last_error: null, published: false }]);
+      bus.down = false;
+      await expect(relay(bus).drainOnce()).resolves.toBe(1);
+      expect(bus.published).toEqual([event]);
+    });
+
+    it('rejects when neither the bus nor the outbox takes the event', async () => {
+      const bus = new FakeBus();
+      bus.down = true;
+      const broken = new Outbox(db);
+      jest.spyOn(broken, 'add').mockRejectedValueOnce(new Error('database unavailable'));
+      const failure = await publishDurably(db, broken, bus, storedEvent()).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(AggregateError);
+      expect((failure as AggregateError).errors.map(String)).toEqual([expect.stringMatching(/bus down/), 'Error: database unavailable']);
+    });
+  });
+});

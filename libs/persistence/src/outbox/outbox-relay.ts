@@ -1,0 +1,171 @@
+import type { CloudEventJson } from '@dicom-router/contracts';
+import type { EntityManager } from 'typeorm';
+import type { Database } from '../database/data-source';
+import type { EventPublisher } from './event-publisher';
+
+export interface OutboxRelayOptions {
+  /** Rows claimed per round trip; on PostgreSQL also the rows one transaction keeps locked. */
+  batchSize: number;
+  /** Pause between drains while publishing works. */
+  intervalMs: number;
+  /** Ceiling of the pause, which doubles after every failed drain while the bus is down. */
+  maxBackoffMs: number;
+  /** Told about every failed drain; the relay keeps going. */
+  onError: (error: unknown) => void;
+  /**
+   * Published rows are kept this long (default one hour), for inspection, then deleted so the table
+   * stays small. JetStream's own record is the event stream.
+   */
+  retentionMs?: number;
+}
+
+interface Row {
+  id: string;
+  payload: CloudEventJson;
+}
+
+interface BatchResult {
+  claimed: number;
+  published: number;
+  failure?: { error: unknown };
+}
+
+type Mark = (work: (manager: EntityManager) => Promise<void>) => Promise<void>;
+
+const DEFAULT_RETENTION_MS = 3_600_000;
+const MAX_ERROR_LENGTH = 2_000;
+
+/**
+ * Publishes outbox rows, oldest first, at least once: a crash between publish and mark republishes
+ * the same event id, which JetStream deduplicates (Nats-Msg-Id).
+ */
+export class OutboxRelay {
+  #timer: NodeJS.Timeout | null = null;
+  #tick: Promise<void> = Promise.resolve();
+  #drain: Promise<number> | null = null;
+  #failures = 0;
+  #running = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventPublisher,
+    private readonly options: OutboxRelayOptions,
+  ) {}
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.schedule(0);
+  }
+
+  /** Waits for a drain in progress; unpublished rows stay for the next start. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    await this.#tick;
+  }
+
+  /**
+   * Publishes every unpublished row and resolves with how many. On the first failure it records
+   * attempts and last_error on that row, keeps what was published, and rejects: later rows wait, so
+   * events leave in the order they were added.
+   */
+  drainOnce(): Promise<number> {
+    // One drain per relay at a time: on the embedded database rows are claimed without a lock.
+    this.#drain ??= this.drain().finally(() => {
+      this.#drain = null;
+    });
+    return this.#drain;
+  }
+
+  private schedule(delayMs: number): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.#tick = this.tick();
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.drainOnce();
+      this.#failures = 0;
+    } catch (err) {
+      this.#failures++;
+      try {
+        this.options.onError(err);
+      } catch {
+        // A throwing listener must not stop the relay.
+      }
+    }
+    if (this.#running) this.schedule(this.delay());
+  }
+
+  private delay(): number {
+    const { intervalMs, maxBackoffMs } = this.options;
+    return this.#failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** this.#failures, maxBackoffMs);
+  }
+
+  private async drain(): Promise<number> {
+    await this.purge();
+    let published = 0;
+    for (;;) {
+      const batch = await this.batch();
+      published += batch.published;
+      if (batch.failure) throw batch.failure.error;
+      if (batch.claimed < this.options.batchSize) return published;
+    }
+  }
+
+  private batch(): Promise<BatchResult> {
+    if (this.db.kind === 'postgres') {
+      // The row locks last until commit, after publishing: another replica's relay skips these rows
+      // rather than publishing them again, and takes the next ones.
+      return this.db.transaction(async (m) => this.publish(await this.claim(m, 'FOR UPDATE SKIP LOCKED'), (work) => work(m)));
+    }
+    // Embedded: one process, one relay. Publishing outside the queue keeps a slow or absent bus from
+    // holding up every writer behind it.
+    return this.db.run((m) => this.claim(m, '')).then((rows) => this.publish(rows, (work) => this.db.transaction(work)));
+  }
+
+  private claim(m: EntityManager, lock: string): Promise<Row[]> {
+    return m.query(`SELECT id, payload FROM outbox_event WHERE published_at IS NULL ORDER BY created_at, seq LIMIT $1 ${lock}`, [
+      this.options.batchSize,
+    ]);
+  }
+
+  private async publish(rows: Row[], mark: Mark): Promise<BatchResult> {
+    const published: string[] = [];
+    let failure: { row: Row; error: unknown } | undefined;
+    for (const row of rows) {
+      try {
+        await this.bus.publish(row.payload);
+        published.push(row.id);
+      } catch (error) {
+        failure = { row, error };
+        break;
+      }
+    }
+    await mark(async (m) => {
+      if (published.length > 0) {
+        await m.query(`UPDATE outbox_event SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, [published]);
+      }
+      if (failure) {
+        await m.query(`UPDATE outbox_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          failure.row.id,
+          describe(failure.error).slice(0, MAX_ERROR_LENGTH),
+        ]);
+      }
+    });
+    return { claimed: rows.length, published: published.length, ...(failure && { failure: { error: failure.error } }) };
+  }
+
+  private purge(): Promise<unknown> {
+    const before = new Date(Date.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS));
+    return this.db.run((m) => m.query(`DELETE FROM outbox_event WHERE published_at < $1`, [before]));
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

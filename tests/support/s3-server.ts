@@ -1,0 +1,116 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import S3rver from 's3rver';
+import { tempDir } from './tmp';
+
+/**
+ * s3rver 3.7.1 in the test process on a loopback port (the same harness as
+ * libs/storage/src/test-support/s3-server.ts, which is not part of that library's public API).
+ *
+ * s3rver answers AbortMultipartUpload with 405 and has no ListMultipartUploads, so "no multipart upload
+ * remains" is read from its directory: an open upload is `<bucket>/._S3rver_uploads/<uploadId>/`, a
+ * stored object is `<bucket>/<key>._S3rver_object`. A small middleware implements
+ * AbortMultipartUpload on that layout (remove the upload's directory, NoSuchUpload for an unknown id),
+ * so the directory shows what a server honouring the abort would hold.
+ */
+
+export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+const OBJECT_SUFFIX = '._S3rver_object';
+const UPLOADS_DIR = '._S3rver_uploads';
+
+export interface LoggedRequest {
+  method: string;
+  url: string;
+  status: number;
+}
+
+export class S3Server {
+  readonly requests: LoggedRequest[] = [];
+  private server: S3rver | undefined;
+  private endpointUrl = '';
+
+  private constructor(readonly directory: string) {}
+
+  static async start(buckets: string[]): Promise<S3Server> {
+    const harness = new S3Server(await mkdtemp(join(tempDir('s3rver'), 'data-')));
+    const server = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: harness.directory,
+      configureBuckets: buckets.map((name) => ({ name })),
+    });
+    server.middleware.unshift(async (ctx, next) => {
+      try {
+        if (ctx.method === 'DELETE' && typeof ctx.query['uploadId'] === 'string') {
+          await harness.abortMultipartUpload(ctx.path.split('/')[1] ?? '', ctx.query['uploadId'], ctx);
+        } else {
+          await next();
+        }
+      } finally {
+        harness.requests.push({ method: ctx.method, url: ctx.url, status: ctx.status });
+      }
+    });
+    const address = await server.run();
+    harness.server = server;
+    harness.endpointUrl = `http://127.0.0.1:${address.port}`;
+    return harness;
+  }
+
+  get endpoint(): string {
+    return this.endpointUrl;
+  }
+
+  get port(): number {
+    return Number(new URL(this.endpointUrl).port);
+  }
+
+  /** Multipart uploads started and neither completed nor aborted. */
+  async openUploads(bucket: string): Promise<string[]> {
+    const uploads = join(this.directory, bucket, UPLOADS_DIR);
+    return existsSync(uploads) ? readdir(uploads) : [];
+  }
+
+  /** Keys of the objects stored in the bucket, read from s3rver's directory. */
+  async objectKeys(bucket: string): Promise<string[]> {
+    const root = join(this.directory, bucket);
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== UPLOADS_DIR) await walk(full);
+        } else if (entry.name.endsWith(OBJECT_SUFFIX)) {
+          keys.push(relative(root, full).slice(0, -OBJECT_SUFFIX.length));
+        }
+      }
+    };
+    await walk(root);
+    return keys.sort();
+  }
+
+  async stop(): Promise<void> {
+    await this.server?.close();
+    await rm(this.directory, { recursive: true, force: true });
+  }
+
+  private async abortMultipartUpload(
+    bucket: string,
+    uploadId: string,
+    ctx: { status: number; type: string; body: unknown },
+  ): Promise<void> {
+    const dir = join(this.directory, bucket, UPLOADS_DIR, uploadId);
+    if (!/^[0-9a-f]+$/.test(uploadId) || !existsSync(dir)) {
+      ctx.status = 404;
+      ctx.type = 'application/xml';
+      ctx.body =
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code>' +
+        '<Message>The specified upload does not exist.</Message></Error>';
+      return;
+    }
+    await rm(dir, { recursive: true, force: true });
+    ctx.status = 204;
+  }
+}
