@@ -12,6 +12,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { storescu, startStorescp } from '../support/dcmtk';
 import { readRssBytes, startGateway } from '../support/gateway';
+import { createTestDatabase } from '../support/postgres';
+import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
 import { stopAll } from '../support/processes';
 import { syntheticInstance } from '../support/part10-files';
 import { tempDir } from '../support/tmp';
@@ -106,6 +108,33 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
   return { name, port: gateway.dicomPort, calledAet: 'DICOM-ROUTER', pid: gateway.pid, stop: () => gateway.stop() };
 }
 
+/** The deployed shape: S3 (s3rver on loopback, in this process), NATS JetStream, PostgreSQL. */
+async function startOursOnS3(): Promise<Scp> {
+  const s3 = await S3Server.start(['bench']);
+  const database = await createTestDatabase('bench');
+  const scp = await startOurs(
+    {
+      STORAGE_LOCATION: 's3://bench/router',
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: 'us-east-1',
+      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+      S3_FORCE_PATH_STYLE: 'true',
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      DATABASE_URL: database.url,
+    },
+    'gateway (ours): S3 + NATS + PostgreSQL',
+  );
+  return {
+    ...scp,
+    stop: async () => {
+      await scp.stop();
+      await database.drop();
+      await s3.stop();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const count = argValue('count', 1000);
   const smallCount = argValue('medium-count', 200);
@@ -120,6 +149,7 @@ async function main(): Promise<void> {
     { name: `1 × ${bigMb} MB`, files: [big] },
   ];
   const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
+  if (process.argv.includes('--s3')) setups.push(startOursOnS3);
   const rows: string[] = [];
   const baseline = new Map<string, number>();
   for (const setup of setups) {

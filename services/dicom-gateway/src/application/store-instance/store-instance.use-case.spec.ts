@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { Readable, Writable } from 'node:stream';
+import type { CloudEventJson } from '@dicom-router/contracts';
+import { readFileMetaInformation } from '@dicom-router/dicom-data';
+import { DimseFailure, Status } from '@dicom-router/dicom-network';
+import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
+import { DuplicatePolicy, EventAnnouncer, StoreInstanceUseCase } from './store-instance.use-case';
+
+/** Pure unit tests of the use case's decisions, with in-memory storage and announcer. */
+
+const CT = '1.2.840.10008.5.1.4.1.1.2';
+const EXPLICIT_LE = '1.2.840.10008.1.2.1';
+
+function element(group: number, elementNumber: number, vr: string, value: string): Buffer {
+  const bytes = Buffer.from(value.length % 2 ? value + (vr === 'UI' ? '\0' : ' ') : value, 'latin1');
+  const header = Buffer.alloc(8);
+  header.writeUInt16LE(group, 0);
+  header.writeUInt16LE(elementNumber, 2);
+  header.write(vr, 4, 'latin1');
+  header.writeUInt16LE(bytes.length, 6);
+  return Buffer.concat([header, bytes]);
+}
+
+const dataSet = (sop: string): Buffer =>
+  Buffer.concat([
+    element(0x0008, 0x0016, 'UI', CT),
+    element(0x0008, 0x0018, 'UI', sop),
+    element(0x0008, 0x0060, 'CS', 'CT'),
+    element(0x0020, 0x000d, 'UI', '1.2.3'),
+    element(0x0020, 0x000e, 'UI', '1.2.3.4'),
+  ]);
+
+class MemoryStorage implements StorageLocation {
+  readonly kind = 'file' as const;
+  readonly description = 'memory';
+  readonly objects = new Map<string, Buffer>();
+  writes = 0;
+  failWrites = false;
+
+  createWriter(key: string): ObjectWriter {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        if (this.failWrites) return done(new StorageUnavailableError('disk on fire'));
+        chunks.push(chunk);
+        done();
+      },
+    });
+    return {
+      stream,
+      commit: async (): Promise<StoredObject> => {
+        const bytes = Buffer.concat(chunks);
+        this.objects.set(key, bytes);
+        this.writes++;
+        return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+      },
+      abort: async () => undefined,
+    };
+  }
+  async openReader(): Promise<Readable> {
+    throw new Error('not used');
+  }
+  async head(key: string) {
+    const o = this.objects.get(key);
+    return o ? { size: o.length } : null;
+  }
+  async delete(key: string): Promise<void> {
+    this.objects.delete(key);
+  }
+  async check(): Promise<void> {}
+}
+
+class MemoryAnnouncer implements EventAnnouncer {
+  readonly events: CloudEventJson[] = [];
+  fail = false;
+  async announce(event: CloudEventJson): Promise<void> {
+    if (this.fail) throw new Error('bus and outbox down');
+    this.events.push(event);
+  }
+}
+
+function setup(duplicatePolicy: DuplicatePolicy = 'overwrite') {
+  const storage = new MemoryStorage();
+  const announcer = new MemoryAnnouncer();
+  const useCase = new StoreInstanceUseCase(storage, announcer, {
+    implementation: { classUid: '2.25.1', versionName: 'UNIT' },
+    duplicatePolicy,
+    leadingAttributesMaxBytes: 1024 * 1024,
+    eventSource: '/dicom-router/test',
+  });
+  const store = (sop: string, bytes = dataSet(sop)) => {
+    const stream = Readable.from([bytes.subarray(0, 10), bytes.subarray(10)]);
+    return {
+      stream,
+      result: useCase.execute({ source: 'association', sopClassUid: CT, sopInstanceUid: sop, transferSyntaxUid: EXPLICIT_LE, dataSet: stream }),
+    };
+  };
+  return { storage, announcer, store };
+}
+
+const KEY = (sop: string) => `studies/1.2.3/series/1.2.3.4/instances/${sop}.dcm`;
+
+describe('StoreInstanceUseCase', () => {
+  it('stores a Part-10 object with the data set as received and announces it', async () => {
+    const { storage, announcer, store } = setup();
+    const outcome = await store('1.2.3.4.5').result;
+    expect(outcome.status).toBe(Status.Success);
+    const object = storage.objects.get(KEY('1.2.3.4.5')) as Buffer;
+    const meta = readFileMetaInformation(object);
+    expect(meta).toMatchObject({ mediaStorageSopInstanceUid: '1.2.3.4.5', transferSyntaxUid: EXPLICIT_LE });
+    expect(object.subarray(meta.dataSetOffset).equals(dataSet('1.2.3.4.5'))).toBe(true);
+    expect(announcer.events).toHaveLength(1);
+    expect(announcer.events[0]).toMatchObject({ type: 'dicom.instance.stored.v1', subject: '1.2.3.4.5', data: { storage: { key: KEY('1.2.3.4.5'), size: object.length } } });
+  });
+
+  it('overwrite: a second copy replaces the first and is announced again', async () => {
+    const { storage, announcer, store } = setup('overwrite');
+    await store('1.2.3.4.6').result;
+    expect((await store('1.2.3.4.6').result).status).toBe(Status.Success);
+    expect(storage.writes).toBe(2);
+    expect(announcer.events).toHaveLength(2);
+  });
+
+  it('reject: a second copy gets 0111H Duplicate SOP Instance, its data set is read to the end, nothing new is announced', async () => {
+    const { storage, announcer, store } = setup('reject');
+    await store('1.2.3.4.7').result;
+    const second = store('1.2.3.4.7');
+    await expect(second.result).rejects.toEqual(new DimseFailure(Status.DuplicateSopInstance, 'duplicate SOP Instance UID: already stored'));
+    expect(second.stream.readableEnded).toBe(true);
+    expect(storage.writes).toBe(1);
+    expect(announcer.events).toHaveLength(1);
+  });
+
+  it('keep-first: a second copy is answered with success, not written, not announced', async () => {
+    const { storage, announcer, store } = setup('keep-first');
+    await store('1.2.3.4.8').result;
+    expect((await store('1.2.3.4.8').result).status).toBe(Status.Success);
+    expect(storage.writes).toBe(1);
+    expect(announcer.events).toHaveLength(1);
+  });
+
+  it.each(['1.2/../3', '..', `1.${'2'.repeat(64)}`, '1.2.abc', ''])('refuses the SOP Instance UID %j with C000H and writes nothing', async (sop) => {
+    const { storage, announcer, store } = setup();
+    const attempt = store(sop, dataSet('1.2.3'));
+    await expect(attempt.result).rejects.toMatchObject({ status: Status.CannotUnderstand });
+    expect(storage.objects.size).toBe(0);
+    expect(announcer.events).toHaveLength(0);
+  });
+
+  it('storage failing mid-write: A700H with the reason, nothing announced', async () => {
+    const { storage, announcer, store } = setup();
+    storage.failWrites = true;
+    await expect(store('1.2.3.4.9').result).rejects.toMatchObject({ status: Status.OutOfResources, message: expect.stringMatching(/storage unavailable: disk on fire/) });
+    expect(announcer.events).toHaveLength(0);
+  });
+
+  it('an event that cannot be made durable: A700H, and the object is withdrawn', async () => {
+    const { storage, announcer, store } = setup();
+    announcer.fail = true;
+    await expect(store('1.2.3.4.10').result).rejects.toMatchObject({ status: Status.OutOfResources });
+    expect(storage.objects.has(KEY('1.2.3.4.10'))).toBe(false);
+  });
+});
