@@ -67,7 +67,9 @@ class MemoryStorage implements StorageLocation {
   async delete(key: string): Promise<void> {
     this.objects.delete(key);
   }
-  async check(): Promise<void> {}
+  async check(): Promise<void> {
+    return undefined;
+  }
 }
 
 class MemoryAnnouncer implements EventAnnouncer {
