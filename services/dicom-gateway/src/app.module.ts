@@ -7,6 +7,7 @@ import { DurableEvents } from './infrastructure/durable-events';
 import { GatewayEventBus } from './infrastructure/event-bus';
 import { FileIntakes } from './infrastructure/file-intakes';
 import { ObjectStorage } from './infrastructure/object-storage';
+import { StoreInstances } from './infrastructure/store-instances';
 import { GatewayMetrics } from './infrastructure/gateway-metrics';
 import { Logger } from './infrastructure/logger';
 import { HealthController } from './transport/health.controller';
@@ -27,6 +28,7 @@ export class AppModule {
         ObjectStorage,
         GatewayEventBus,
         DurableEvents,
+        StoreInstances,
         VerificationService,
         DicomListeners,
         FileIntakes,

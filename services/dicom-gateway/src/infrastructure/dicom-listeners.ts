@@ -7,20 +7,14 @@ import {
   statusCategory,
 } from '@dicom-router/dicom-network';
 import { randomUUID } from 'node:crypto';
-import { eventSource } from '@dicom-router/contracts';
 import { AssociationEvents } from '../application/association-events';
-import { StoreInstanceUseCase } from '../application/store-instance/store-instance.use-case';
 import { VerificationService } from '../application/verification.service';
 import { GatewaySettings, ListenerSettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { DurableEvents } from './durable-events';
 import { GatewayEventBus } from './event-bus';
 import { GatewayMetrics } from './gateway-metrics';
-import { ObjectStorage } from './object-storage';
+import { StoreInstances } from './store-instances';
 import { Logger } from './logger';
-
-/** PS3.5: the attributes events and rules need come before the pixel data; 1 MiB bounds the wait. */
-const LEADING_ATTRIBUTES_MAX_BYTES = 1024 * 1024;
 
 interface RunningListener {
   settings: ListenerSettings;
@@ -39,9 +33,8 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly verification: VerificationService,
     private readonly metrics: GatewayMetrics,
-    private readonly storage: ObjectStorage,
     private readonly bus: GatewayEventBus,
-    private readonly durableEvents: DurableEvents,
+    private readonly storeInstances: StoreInstances,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -93,12 +86,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
 
   private createProvider(listener: ListenerSettings): DicomServiceProvider {
     const production = this.settings.production;
-    const store = new StoreInstanceUseCase(this.storage.location, this.durableEvents, {
-      implementation: production.implementation,
-      duplicatePolicy: listener.duplicateInstancePolicy,
-      leadingAttributesMaxBytes: LEADING_ATTRIBUTES_MAX_BYTES,
-      eventSource: eventSource('dicom-gateway'),
-    });
+    const store = this.storeInstances.create(listener.duplicateInstancePolicy);
     return new DicomServiceProvider({
       listenerName: listener.name,
       policy: new StaticAssociationPolicy(listener, production.associations),

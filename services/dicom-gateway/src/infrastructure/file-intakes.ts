@@ -1,12 +1,9 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { eventSource } from '@dicom-router/contracts';
 import { FileIntake } from '../application/file-intake/file-intake';
-import { StoreInstanceUseCase } from '../application/store-instance/store-instance.use-case';
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { DurableEvents } from './durable-events';
 import { Logger } from './logger';
-import { ObjectStorage } from './object-storage';
+import { StoreInstances } from './store-instances';
 
 /** Runs every file intake of production.yaml: one scan at a time per intake, on its interval. */
 @Injectable()
@@ -17,20 +14,14 @@ export class FileIntakes implements OnApplicationBootstrap, BeforeApplicationShu
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly storage: ObjectStorage,
-    private readonly durableEvents: DurableEvents,
+    private readonly storeInstances: StoreInstances,
   ) {}
 
   onApplicationBootstrap(): void {
     const production = this.settings.production;
     for (const config of production.fileIntakes) {
       const log = this.logger.child({ fileIntake: config.name });
-      const store = new StoreInstanceUseCase(this.storage.location, this.durableEvents, {
-        implementation: production.implementation,
-        duplicatePolicy: 'overwrite',
-        leadingAttributesMaxBytes: 1024 * 1024,
-        eventSource: eventSource('dicom-gateway'),
-      });
+      const store = this.storeInstances.create('overwrite');
       const intake = new FileIntake({ ...config, settleMs: config.settleSeconds * 1000 }, store, {
         stored: (file, outcome) => log.info({ file, key: outcome.stored?.key, size: outcome.stored?.size }, 'instance stored'),
         rejected: (file, reason) => log.warn({ file, reason }, 'file rejected'),
