@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AssociationConfig } from '@dicom-router/config';
+import { Client } from 'pg';
+import pino from 'pino';
+import { createRegistryApp, type RegistryApp } from '../registry-app';
+
+// The machine's PostgreSQL (trust auth on loopback, as CI provides it); a missing server fails the tests.
+const ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const TEST_TOKEN = 'test-token-0123456789abcdef';
+
+export interface TestDatabase {
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A throw-away database per spec file, so parallel runs never see each other's rows. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const name = `registry_test_${randomBytes(6).toString('hex')}`;
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'registry-test-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export interface RunningRegistry {
+  readonly registry: RegistryApp;
+  readonly baseUrl: string;
+  /** A REST call with the test token unless `token` says otherwise (null: no Authorization header). */
+  call(method: string, path: string, options?: { json?: unknown; text?: string | Buffer; token?: string | null }): Promise<ApiResponse>;
+  count(table: 'association' | 'presentation_context'): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  apiToken?: string | null;
+  associations?: readonly AssociationConfig[];
+}
+
+/** The service as main.ts runs it, listening on a free port of the loopback interface. */
+export async function startRegistry(options: StartOptions): Promise<RunningRegistry> {
+  const registry = await createRegistryApp({
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+    apiToken: options.apiToken === null ? undefined : (options.apiToken ?? TEST_TOKEN),
+    associations: options.associations ?? [],
+    logger: pino({ level: 'silent' }),
+  });
+  await registry.app.listen(0, '127.0.0.1');
+  const { port } = registry.app.getHttpServer().address() as AddressInfo;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    registry,
+    baseUrl,
+    async call(method, path, { json, text, token } = {}) {
+      const headers: Record<string, string> = {};
+      const auth = token === undefined ? registry.apiToken : token;
+      if (auth !== null) headers['authorization'] = `Bearer ${auth}`;
+      let body: string | Buffer | undefined;
+      if (json !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(json);
+      } else if (text !== undefined) {
+        headers['content-type'] = 'text/plain';
+        body = text;
+      }
+      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+      const raw = await response.text();
+      const type = response.headers.get('content-type') ?? '';
+      return { status: response.status, headers: response.headers, body: type.includes('json') && raw ? JSON.parse(raw) : raw };
+    },
+    async count(table) {
+      const [row] = await registry.database.run((m) => m.query(`SELECT count(*)::int AS n FROM ${table}`));
+      return row.n as number;
+    },
+    stop: () => registry.close(),
+  };
+}

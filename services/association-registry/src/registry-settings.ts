@@ -1,0 +1,27 @@
+import { AssociationConfig, loadEnvironment, loadProduction, LogLevel } from '@dicom-router/config';
+
+export interface RegistrySettings {
+  readonly httpPort: number;
+  readonly logLevel: LogLevel;
+  /** Absent: the embedded database under `dataDir`. */
+  readonly databaseUrl?: string;
+  readonly dataDir: string;
+  /** Absent: generated at first start (DESIGN.md §4). */
+  readonly apiToken?: string;
+  /** GitOps: upserted at start. */
+  readonly associations: readonly AssociationConfig[];
+}
+
+/** Reads what the registry needs of the environment and production.yaml; every bad value is reported at once. */
+export function loadRegistrySettings(env: NodeJS.ProcessEnv = process.env): RegistrySettings {
+  const environment = loadEnvironment(env);
+  const production = loadProduction(environment.productionConfig);
+  return {
+    httpPort: environment.httpPort,
+    logLevel: environment.logLevel,
+    databaseUrl: environment.databaseUrl,
+    dataDir: environment.dataDir,
+    apiToken: environment.apiToken,
+    associations: production.associations,
+  };
+}

@@ -1,0 +1,27 @@
+import { applyDecorators, Controller, ParseUUIDPipe, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ValidationError } from '../../domain/errors';
+import { BearerTokenGuard } from './bearer-token.guard';
+import { ErrorDto } from './dto';
+import { ErrorFilter } from './error.filter';
+
+/** DESIGN.md §4: REST lives under /api/v1 (health and metrics do not). */
+export const API_PREFIX = 'api/v1';
+
+/** A REST controller: under /api/v1, bearer token required, errors as ErrorBody JSON. */
+export function RestController(path: string, tag: string): ClassDecorator {
+  return applyDecorators(
+    Controller(path ? `${API_PREFIX}/${path}` : API_PREFIX),
+    UseGuards(BearerTokenGuard),
+    UseFilters(ErrorFilter),
+    ApiTags(tag),
+    ApiBearerAuth(),
+    ApiUnauthorizedResponse({ type: ErrorDto, description: 'No or a wrong bearer token' }),
+    ApiBadRequestResponse({ type: ErrorDto, description: 'The request is not valid; `problems` says where' }),
+  );
+}
+
+/** Path parameter `id`: an association's UUID. */
+export const ASSOCIATION_ID = new ParseUUIDPipe({
+  exceptionFactory: () => new ValidationError('the association id must be a UUID, as returned by GET /api/v1/associations'),
+});
