@@ -83,6 +83,20 @@ async function timeSend(scp: Scp, workload: Workload): Promise<{ seconds: number
   return { seconds, peakRss };
 }
 
+/** DESIGN.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
+async function parallelSpeedup(scp: Scp, file: string, perAssociation: number, parallel: number): Promise<{ one: number; many: number }> {
+  const send = () =>
+    storescu({ port: scp.port, callingAet: 'STORESCU', calledAet: scp.calledAet, files: Array(perAssociation).fill(file), extraArgs: ['-R'], timeoutMs: 600_000 });
+  let started = performance.now();
+  await send();
+  const one = perAssociation / ((performance.now() - started) / 1000);
+  started = performance.now();
+  const results = await Promise.all(Array.from({ length: parallel }, send));
+  if (results.some((r) => r.code !== 0)) throw new Error(`parallel storescu failed on ${scp.name}`);
+  const many = (perAssociation * parallel) / ((performance.now() - started) / 1000);
+  return { one, many };
+}
+
 async function startReference(): Promise<Scp> {
   const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: tempDir('bench-storescp') });
   return { name: 'DCMTK storescp (files)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
@@ -151,6 +165,8 @@ async function main(): Promise<void> {
   const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
   if (process.argv.includes('--s3')) setups.push(startOursOnS3);
   const rows: string[] = [];
+  const parallelRows: string[] = [];
+  const parallel = argValue('parallel', 8);
   const baseline = new Map<string, number>();
   for (const setup of setups) {
     const scp = await setup();
@@ -164,12 +180,15 @@ async function main(): Promise<void> {
           `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB`,
         );
       }
+      const { one, many } = await parallelSpeedup(scp, ct, Math.max(50, Math.floor(count / parallel)), parallel);
+      parallelRows.push(`${scp.name.padEnd(40)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);
     } finally {
       await scp.stop();
     }
   }
   process.stdout.write(`\n${'SCP'.padEnd(40)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}\n`);
   process.stdout.write(`${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; ratios are time / storescp's time (lower is better).\n`);
+  process.stdout.write(`\n39 KB CT instances per second, one association vs ${parallel} in parallel:\n${parallelRows.join('\n')}\n`);
 }
 
 main()
