@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { resolveApiToken } from './infrastructure/api-token';
-import { PinoNestLogger, type Logger } from './infrastructure/logger';
+import { PinoNestLogger, type Logger } from '@dicom-router/service-runtime';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS, UpsertFromProduction } from './registry.module';
 
 export interface RegistryAppOptions {

@@ -13,7 +13,7 @@ import { RemovePresentationContext } from './application/remove-presentation-con
 import { ReplaceTransferSyntaxes } from './application/replace-transfer-syntaxes/replace-transfer-syntaxes.use-case';
 import { UpdateAssociation } from './application/update-association/update-association.use-case';
 import { UpsertFromProduction } from './application/upsert-from-production/upsert-from-production.use-case';
-import type { Logger } from './infrastructure/logger';
+import type { Logger } from '@dicom-router/service-runtime';
 import { TypeormAssociations } from './infrastructure/persistence/typeorm-associations';
 import { AssociationsController } from './transport/http/associations.controller';
 import { ImportController } from './transport/http/import.controller';

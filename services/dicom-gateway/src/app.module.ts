@@ -9,7 +9,7 @@ import { FileIntakes } from './infrastructure/file-intakes';
 import { ObjectStorage } from './infrastructure/object-storage';
 import { StoreInstances } from './infrastructure/store-instances';
 import { GatewayMetrics } from './infrastructure/gateway-metrics';
-import { Logger } from './infrastructure/logger';
+import { Logger } from '@dicom-router/service-runtime';
 import { HealthController } from './transport/health.controller';
 import { MetricsController } from './transport/metrics.controller';
 import { GATEWAY_SETTINGS, LOGGER } from './tokens';

@@ -14,7 +14,7 @@ import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
 import { GatewayEventBus } from './event-bus';
 import { GatewayMetrics } from './gateway-metrics';
 import { StoreInstances } from './store-instances';
-import { Logger } from './logger';
+import { Logger } from '@dicom-router/service-runtime';
 
 interface RunningListener {
   settings: ListenerSettings;

@@ -4,7 +4,7 @@ import { Database, openDatabase, Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS, Out
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
 import { GatewayEventBus } from './event-bus';
-import { Logger } from './logger';
+import { Logger } from '@dicom-router/service-runtime';
 
 /**
  * Makes a stored event durable before C-STORE success (DESIGN.md §5): on JetStream, publish first

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { connectJetStreamBus, EventBus, InProcessBus } from '@dicom-router/messaging';
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { Logger } from './logger';
+import { Logger } from '@dicom-router/service-runtime';
 
 /**
  * NATS JetStream when NATS_URL is set, otherwise the in-process bus of the embedded defaults.

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap }
 import { FileIntake } from '../application/file-intake/file-intake';
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { Logger } from './logger';
+import { Logger } from '@dicom-router/service-runtime';
 import { StoreInstances } from './store-instances';
 
 /** Runs every file intake of production.yaml: one scan at a time per intake, on its interval. */

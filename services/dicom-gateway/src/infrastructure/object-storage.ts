@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { createStorageLocation, StorageLocation } from '@dicom-router/storage';
 import { GatewaySettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { Logger } from './logger';
+import { Logger } from '@dicom-router/service-runtime';
 
 const CHECK_INTERVAL_MS = 15_000;
 

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject } from '@nestjs/common';
 import type { HttpResponse } from './http-types';
 import { ConflictError, NotFoundError, Problem, ValidationError } from '../../domain/errors';
-import type { Logger } from '../../infrastructure/logger';
+import type { Logger } from '@dicom-router/service-runtime';
 import { LOGGER } from '../../tokens';
 
 export interface ErrorBody {

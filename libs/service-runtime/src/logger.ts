@@ -4,8 +4,8 @@ import pino, { Logger } from 'pino';
 export type { Logger };
 
 /** One JSON line per event on stdout (12-factor); the level comes from LOG_LEVEL. */
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'association-registry' }, timestamp: pino.stdTimeFunctions.isoTime });
+export function createLogger(service: string, level: string): Logger {
+  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
 }
 
 /** Routes NestJS's own messages into the same structured stream. */

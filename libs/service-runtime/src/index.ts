@@ -1,0 +1,2 @@
+export { createLogger, PinoNestLogger, type Logger } from './logger';
+export { closeOnSignals } from './shutdown';
