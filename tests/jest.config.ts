@@ -1,4 +1,5 @@
-// Interop and hostile-peer suites: real processes on loopback ports, so one worker and long timeouts.
+// Interop and hostile-peer suites, and the deployment checks of deploy/: real processes on loopback
+// ports, so one worker and long timeouts.
 // Run with `npx jest -c tests/jest.config.ts --runInBand` (see tests/run-all.sh).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ export default {
   rootDir: '.',
   // The preset's mapper assumes libs/<name>; tests/ sits one level below the workspace root.
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/../' }),
-  roots: ['<rootDir>/interop', '<rootDir>/hostile'],
+  roots: ['<rootDir>/interop', '<rootDir>/hostile', '<rootDir>/deploy'],
   testTimeout: 60_000,
   maxWorkers: 1,
 };

@@ -56,6 +56,11 @@ missing_packages() {
   [[ -x /usr/sbin/Orthanc ]] || pkgs+=(orthanc)
   [[ -d $PYDICOM_DATA ]] || pkgs+=(python3-pydicom)
   command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  command -v nats-server >/dev/null 2>&1 || pkgs+=(nats-server)
+  # The deploy suite: kubectl's kustomize renders k8s/, Go with sprig renders the Helm chart's templates.
+  command -v kubectl >/dev/null 2>&1 || pkgs+=(kubectl)
+  { command -v go >/dev/null 2>&1 && [[ -d /usr/share/gocode/src/github.com/Masterminds/sprig ]]; } ||
+    pkgs+=(golang-go golang-github-masterminds-sprig-dev golang-gopkg-yaml.v2-dev)
   echo "${pkgs[*]}"
 }
 
@@ -156,7 +161,7 @@ interop_tests() {
   return "$status"
 }
 
-stage "system tools (dcmtk, orthanc, python3-pydicom, openssl)" ensure_tools
+stage "system tools (dcmtk, orthanc, python3-pydicom, openssl, nats-server, kubectl, go + sprig)" ensure_tools
 stage "services (PostgreSQL, NATS)" ensure_services
 stage "npm ci" ensure_node_modules
 stage "build" bounded npm run build

@@ -39,7 +39,7 @@ export interface SyntheticInstance {
   file: Buffer;
 }
 
-export function syntheticInstance(options: { patientName?: string; pixelBytes?: number } = {}): SyntheticInstance {
+export function syntheticInstance(options: { patientName?: string; pixelBytes?: number; modality?: string } = {}): SyntheticInstance {
   const sopInstanceUid = uniqueUid();
   const studyInstanceUid = uniqueUid();
   const seriesInstanceUid = uniqueUid();
@@ -47,7 +47,7 @@ export function syntheticInstance(options: { patientName?: string; pixelBytes?: 
   const dataSet = Buffer.concat([
     element(0x0008, 0x0016, 'UI', text(SECONDARY_CAPTURE, '\0')),
     element(0x0008, 0x0018, 'UI', text(sopInstanceUid, '\0')),
-    element(0x0008, 0x0060, 'CS', text('OT')),
+    element(0x0008, 0x0060, 'CS', text(options.modality ?? 'OT')),
     element(0x0010, 0x0010, 'PN', text(options.patientName ?? 'Doe^Jane')),
     element(0x0020, 0x000d, 'UI', text(studyInstanceUid, '\0')),
     element(0x0020, 0x000e, 'UI', text(seriesInstanceUid, '\0')),

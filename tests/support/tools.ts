@@ -17,6 +17,7 @@ export const TOOL_PACKAGES: Readonly<Record<string, string>> = {
   dump2dcm: 'dcmtk',
   Orthanc: 'orthanc',
   openssl: 'openssl',
+  'nats-server': 'nats-server',
 };
 
 /** Directories searched besides PATH: Orthanc lives in /usr/sbin, which a non-root PATH may lack. */

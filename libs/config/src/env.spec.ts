@@ -34,6 +34,7 @@ describe('loadEnvironment defaults (embedded `npm start`)', () => {
       s3: undefined,
       databaseUrl: undefined,
       natsUrl: undefined,
+      natsStreamReplicas: 1,
       productionConfig: DEMO_PRODUCTION_PATH,
       apiToken: undefined,
       dataDir: join(cwd, 'data'),
@@ -69,6 +70,7 @@ describe('loadEnvironment values', () => {
       LOG_LEVEL: 'debug',
       DATABASE_URL: 'postgresql://router:secret@db:5432/router',
       NATS_URL: 'nats://a:4222, nats://b:4222',
+      NATS_STREAM_REPLICAS: '3',
       API_TOKEN: 'abcdefghijklmnopqrstuvwxyz012345',
     });
     expect(env).toEqual(
@@ -79,6 +81,7 @@ describe('loadEnvironment values', () => {
         logLevel: 'debug',
         databaseUrl: 'postgresql://router:secret@db:5432/router',
         natsUrl: 'nats://a:4222, nats://b:4222',
+        natsStreamReplicas: 3,
         apiToken: 'abcdefghijklmnopqrstuvwxyz012345',
       }),
     );
@@ -126,12 +129,14 @@ describe('loadEnvironment errors', () => {
       SHUTDOWN_GRACE_MS: '-1',
       STORAGE_LOCATION: 'ftp://example.com/x',
       NATS_URL: 'nats://ok:4222,http://bad',
+      NATS_STREAM_REPLICAS: '7',
       DATABASE_URL: 'mysql://user:hunter2@db/router',
       API_TOKEN: 'short',
     });
     expect(issues).toEqual([
       'DICOM_PORT="abc": expected a TCP port, an integer from 1 to 65535',
       'HTTP_PORT="70000": expected a TCP port, an integer from 1 to 65535',
+      'NATS_STREAM_REPLICAS="7": expected an integer from 1 to 5',
       'API_TOKEN=(value hidden): expected at least 16 visible ASCII characters, no spaces',
       'LOG_LEVEL="loud": expected one of fatal, error, warn, info, debug, trace, silent',
       'SHUTDOWN_GRACE_MS="-1": expected milliseconds, an integer from 0 to 3600000',

@@ -54,6 +54,11 @@ export interface Environment {
   readonly databaseUrl?: string;
   /** NATS_URL: one or more comma-separated NATS server URLs; absent means the in-process bus. */
   readonly natsUrl?: string;
+  /**
+   * NATS_STREAM_REPLICAS: copies JetStream keeps of each stream the router creates (1 on a single
+   * server; 3 on a production cluster, so that losing one server loses no event).
+   */
+  readonly natsStreamReplicas: number;
   /** PRODUCTION_CONFIG: absolute path of production.yaml. */
   readonly productionConfig: string;
   /** API_TOKEN: the bearer token REST calls must carry; absent means one is generated at first start. */
@@ -98,6 +103,8 @@ const VARIABLES = {
   S3_FORCE_PATH_STYLE: { schema: { type: 'boolean', default: false }, expected: 'true or false' },
   DATABASE_URL: { schema: TEXT, expected: 'a postgres:// or postgresql:// URL', secret: true },
   NATS_URL: { schema: TEXT, expected: 'comma-separated nats://, tls://, ws:// or wss:// URLs' },
+  // JetStream allows at most 5 replicas of a stream.
+  NATS_STREAM_REPLICAS: { schema: { type: 'integer', minimum: 1, maximum: 5, default: 1 }, expected: 'an integer from 1 to 5' },
   PRODUCTION_CONFIG: { schema: TEXT, expected: 'the path of a production.yaml file' },
   API_TOKEN: {
     // A bearer token guessable by brute force protects nothing; 16 visible ASCII characters is the floor.
@@ -183,6 +190,7 @@ export function loadEnvironment(
     s3,
     databaseUrl: value<string>('DATABASE_URL'),
     natsUrl: value<string>('NATS_URL'),
+    natsStreamReplicas: value<number>('NATS_STREAM_REPLICAS') as number,
     productionConfig: production === undefined ? DEMO_PRODUCTION_PATH : resolve(cwd, production),
     apiToken: value<string>('API_TOKEN'),
     dataDir,

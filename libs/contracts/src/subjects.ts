@@ -27,12 +27,44 @@ export const EVENTS_STREAM = {
 
 /**
  * Internal commands (route, deliver, negotiate, find) live under `dicom.commands.<noun>.<verb>.v<n>`,
- * outside `dicom.events.>` so they never enter the public stream. None is defined yet; each one added
- * here states whether it is durable (a JetStream work queue, where losing it would lose an instance)
- * or a core NATS request/reply.
+ * outside `dicom.events.>` so they never enter the public stream. Each one states whether it is
+ * durable (a JetStream work queue, where losing it would lose an instance) or a core NATS request/reply.
+ *
+ * - `negotiateAssociation`: core NATS request/reply, not durable (a requester waiting for an
+ *   A-ASSOCIATE-AC/RJ is the only one who cares; on no answer the gateway rejects transiently).
+ *   Request {@link NegotiateAssociationRequestV1}, reply {@link NegotiateAssociationReplyV1}
+ *   (./negotiation.ts). association-registry answers in the queue group {@link NEGOTIATION_QUEUE_GROUP}.
+ * - `worklistFind`: core NATS request with a stream of replies, not durable: a C-FIND answer is only
+ *   worth anything to the modality still waiting on its association, and a lost query is simply
+ *   asked again; persisting it would only delay the matches. worklist-process answers in the queue
+ *   group `worklist-process`, publishing each match to the request's reply subject as it is made,
+ *   then a final message. Flow control and C-CANCEL travel on `worklistFindControl.<queryId>`
+ *   (credit for more matches, or cancel), which the answering replica subscribes to.
+ * - `routeInstance`: durable, a JetStream work queue (stream `DICOM_COMMANDS`): a synchronous
+ *   listener's instance must reach its destinations even if a router replica dies. Command
+ *   {@link RouteInstanceCommandV1}, verdict {@link RouteVerdictV1} on the command's `replyTo`
+ *   (./routing.ts).
  */
 export const COMMAND_SUBJECT_PREFIX = 'dicom.commands';
-export const COMMAND_SUBJECTS = {} as const;
+export const COMMAND_SUBJECTS = {
+  negotiateAssociation: 'dicom.commands.association.negotiate.v1',
+  worklistFind: 'dicom.commands.worklist.find.v1',
+  worklistFindControl: 'dicom.commands.worklist.find-control.v1',
+  routeInstance: 'dicom.commands.route.instance.v1',
+} as const;
+
+/**
+ * Internal notices: core NATS publish, not durable, no reply; a missed notice is covered by the
+ * subscriber's own safety net (e.g. dropping caches on reconnect).
+ *
+ * - `registryChanged`: association-registry publishes {@link RegistryChangedNoticeV1} after every
+ *   committed change of an association (create, update, delete, import, create-all, upsert at start);
+ *   gateways drop their cached negotiation answers.
+ */
+export const NOTICE_SUBJECT_PREFIX = 'dicom.notices';
+export const NOTICE_SUBJECTS = {
+  registryChanged: 'dicom.notices.registry.changed.v1',
+} as const;
 
 /** CloudEvents `type` of a subject: `dicom.events.instance.stored.v1` → `dicom.instance.stored.v1`. */
 export type EventTypeOf<S extends string> = S extends `${typeof EVENT_SUBJECT_PREFIX}.${infer Rest}` ? `dicom.${Rest}` : never;

@@ -7,6 +7,7 @@ export * from './upper-layer';
 export * from './dimse';
 export * from './association/negotiation';
 export * from './association/policy';
+export * from './association/association-rules';
 export * from './association/static-policy';
 export * from './association/remote-aet';
 export * from './transport/connect';

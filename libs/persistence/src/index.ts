@@ -4,3 +4,4 @@ export { Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from './outbox/outbox';
 export { OutboxEvent } from './outbox/outbox-event.entity';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
 export { publishDurably, type DurableVia } from './outbox/publish-durably';
+export { databaseReadiness } from './database/readiness';

@@ -8,6 +8,8 @@ export interface RegistrySettings {
   readonly dataDir: string;
   /** Absent: generated at first start (DESIGN.md §4). */
   readonly apiToken?: string;
+  /** Set: negotiation requests are answered, and change notices published, over NATS. */
+  readonly natsUrl?: string;
   /** GitOps: upserted at start. */
   readonly associations: readonly AssociationConfig[];
 }
@@ -22,6 +24,7 @@ export function loadRegistrySettings(env: NodeJS.ProcessEnv = process.env): Regi
     databaseUrl: environment.databaseUrl,
     dataDir: environment.dataDir,
     apiToken: environment.apiToken,
+    natsUrl: environment.natsUrl,
     associations: production.associations,
   };
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AssociationConfig } from '@dicom-router/config';
+import { ConfigError, type AssociationConfig } from '@dicom-router/config';
 import { startRegistry, tempDir, type RunningRegistry } from './__fixtures__/registry-server';
 
 const VERIFICATION = '1.2.840.10008.1.1';
@@ -47,6 +47,9 @@ describe('on the embedded database (PGlite), without API_TOKEN', () => {
 
   it('refuses to start on a production.yaml association with a bad AE title, writing nothing', async () => {
     const bad = [{ ...production(['1.2.840.10008.1.2'])[0], callingAet: '../../x' }];
-    await expect(startRegistry({ dataDir: dir.path, associations: bad })).rejects.toThrow(/associations\[0\]\.callingAet/);
+    const start = startRegistry({ dataDir: dir.path, associations: bad });
+    // A configuration mistake like any other: main.ts reports it and exits 2.
+    await expect(start).rejects.toBeInstanceOf(ConfigError);
+    await expect(start).rejects.toThrow(/associations\[0\]\.callingAet/);
   });
 });

@@ -15,14 +15,23 @@ import { UpdateAssociation } from './application/update-association/update-assoc
 import { UpsertFromProduction } from './application/upsert-from-production/upsert-from-production.use-case';
 import type { Logger } from '@dicom-router/service-runtime';
 import { TypeormAssociations } from './infrastructure/persistence/typeorm-associations';
+import { NegotiateAssociation } from './application/negotiate-association/negotiate-association.use-case';
+import { AnnouncingAssociations } from './application/registry-changes/announcing-associations';
+import { REGISTRY_CHANGES, RegistryChanges } from './application/registry-changes/registry-changes';
+import { NatsNegotiation } from './transport/nats/nats-negotiation';
 import { AssociationsController } from './transport/http/associations.controller';
 import { ImportController } from './transport/http/import.controller';
 import { PresentationContextsController } from './transport/http/presentation-contexts.controller';
 import { ReferenceController } from './transport/http/reference.controller';
-import { API_TOKEN, DATABASE, LOGGER } from './tokens';
+import { API_TOKEN, DATABASE, LOGGER, NATS_URL } from './tokens';
 
 export { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS } from './infrastructure/persistence/schema';
 export { UpsertFromProduction } from './application/upsert-from-production/upsert-from-production.use-case';
+export { NegotiateAssociation } from './application/negotiate-association/negotiate-association.use-case';
+export { REGISTRY_CHANGES, RegistryChanges } from './application/registry-changes/registry-changes';
+
+/** What the registry's REST API offers, for the OpenAPI document. */
+export const REGISTRY_API_DESCRIPTION = 'Associations, their presentation contexts, and the PS3.6 reference tables.';
 
 export interface RegistryModuleOptions {
   /** Opened by the host with REGISTRY_ENTITIES and REGISTRY_MIGRATIONS (one embedded database per process). */
@@ -30,11 +39,17 @@ export interface RegistryModuleOptions {
   /** The bearer token every REST call must carry. */
   readonly apiToken: string;
   readonly logger: Logger;
+  /**
+   * Set: also answer negotiation requests and publish change notices over NATS. Absent (the
+   * all-in-one process): the host negotiates through NegotiateAssociation and REGISTRY_CHANGES directly.
+   */
+  readonly natsUrl?: string;
 }
 
 /**
- * The association registry's REST API and use cases, mountable in any Nest application (standalone
- * in main.ts, or the all-in-one process). Health and metrics belong to the hosting application.
+ * The association registry's REST API, use cases and negotiation answers, mountable in any Nest
+ * application (standalone in main.ts, or the all-in-one process). Health and metrics belong to the
+ * hosting application.
  */
 @Module({})
 export class RegistryModule {
@@ -46,7 +61,18 @@ export class RegistryModule {
         { provide: DATABASE, useValue: options.database },
         { provide: API_TOKEN, useValue: options.apiToken },
         { provide: LOGGER, useValue: options.logger },
-        { provide: ASSOCIATIONS, useFactory: (db: Database) => new TypeormAssociations(db), inject: [DATABASE] },
+        {
+          provide: REGISTRY_CHANGES,
+          useFactory: (logger: Logger) => new RegistryChanges((err) => logger.error({ err }, 'registry change listener failed')),
+          inject: [LOGGER],
+        },
+        {
+          provide: ASSOCIATIONS,
+          useFactory: (db: Database, changes: RegistryChanges) => new AnnouncingAssociations(new TypeormAssociations(db), changes),
+          inject: [DATABASE, REGISTRY_CHANGES],
+        },
+        NegotiateAssociation,
+        ...(options.natsUrl ? [{ provide: NATS_URL, useValue: options.natsUrl }, NatsNegotiation] : []),
         ListAssociations,
         GetAssociation,
         CreateAssociation,
@@ -60,7 +86,7 @@ export class RegistryModule {
         BrowseReference,
         UpsertFromProduction,
       ],
-      exports: [DATABASE, LOGGER, UpsertFromProduction],
+      exports: [DATABASE, LOGGER, UpsertFromProduction, NegotiateAssociation, REGISTRY_CHANGES],
     };
   }
 }

@@ -1,17 +1,77 @@
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module';
-import { loadGatewaySettings } from './gateway-settings';
-import { closeOnSignals, createLogger, PinoNestLogger } from '@dicom-router/service-runtime';
+import { type Database, openDatabase, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '@dicom-router/persistence';
+import { closeOnSignals, createLogger, type Logger, PinoNestLogger, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
+import { AppModule, type HostedParts } from './app.module';
+import { GatewayEventBus } from './infrastructure/event-bus';
+import { type GatewaySettings, loadGatewaySettings } from './gateway-settings';
 
-/** Load and validate every setting first (all errors at once), then start Nest and the listeners. */
+/**
+ * Load and validate every setting first (all errors at once), open the process's one database,
+ * then start Nest and the listeners. Without NATS_URL (the embedded defaults of `npm start`, DESIGN.md
+ * §3) association-registry, worklist-process and async-filer run in this process too: their REST APIs
+ * on the same HTTP port, their tables in the same database, their requests and events in process.
+ */
 export async function startGateway(): Promise<void> {
   const settings = loadGatewaySettings();
   const logger = createLogger('dicom-gateway', settings.logLevel);
-  const app = await NestFactory.create(AppModule.register(settings, logger), {
-    logger: new PinoNestLogger(logger),
+  const hosted = settings.natsUrl ? undefined : await loadHostedServices();
+  const database = await openDatabase({
+    url: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    entities: [...OUTBOX_ENTITIES, ...(hosted ? [...hosted.registry.REGISTRY_ENTITIES, ...hosted.worklist.WORKLIST_ENTITIES] : [])],
+    migrations: [
+      ...OUTBOX_MIGRATIONS,
+      ...(hosted ? [...hosted.registry.REGISTRY_MIGRATIONS, ...hosted.worklist.WORKLIST_MIGRATIONS, ...hosted.filer.FILER_QUEUE_MIGRATIONS] : []),
+    ],
+    logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
   });
-  await app.listen(settings.httpPort, '::');
-  // Listeners drain in beforeApplicationShutdown, bounded by SHUTDOWN_GRACE_MS.
-  closeOnSignals(() => app.close(), logger);
-  logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/health/live, /health/ready, /metrics)');
+  try {
+    const apiToken = hosted ? await resolveApiToken(settings.apiToken, settings.dataDir, logger) : undefined;
+    const hosting = hosted && apiToken ? hostedParts(hosted, { settings, logger, database, apiToken }) : {};
+    const app = await NestFactory.create(AppModule.register(settings, logger, { database, ...hosting }), {
+      logger: new PinoNestLogger(logger),
+    });
+    if (hosted) {
+      const apis = [hosted.registry.REGISTRY_API_DESCRIPTION, hosted.worklist.WORKLIST_API_DESCRIPTION, 'Filer queues; destinations (C-ECHO) and routes (dry run).'];
+      setUpOpenApi(app, 'all services in one process', apis.join(' '));
+    }
+    await app.listen(settings.httpPort, '::');
+    // Listeners drain in beforeApplicationShutdown, bounded by SHUTDOWN_GRACE_MS; the database closes last.
+    closeOnSignals(() => app.close().finally(() => database.close()), logger);
+    logger.info(
+      { httpPort: settings.httpPort, services: hosted ? 'registry, worklist and async-filer in process' : 'separate services' },
+      'HTTP endpoints ready (/health/live, /health/ready, /metrics, /api/v1, /api/docs)',
+    );
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Loaded only on embedded defaults, so a gateway deployed beside the other services neither loads nor ships them. */
+async function loadHostedServices() {
+  return {
+    registry: await import('./infrastructure/negotiation/hosted-registry'),
+    worklist: await import('./infrastructure/worklist-queries/hosted-worklist'),
+    // eslint-disable-next-line @nx/enforce-module-boundaries -- hosting a service in the all-in-one process (DESIGN.md §3)
+    filer: await import('@dicom-router/async-filer'),
+  };
+}
+
+type HostedServices = Awaited<ReturnType<typeof loadHostedServices>>;
+
+function hostedParts(
+  hosted: HostedServices,
+  { settings, logger, database, apiToken }: { settings: GatewaySettings; logger: Logger; database: Database; apiToken: string },
+) {
+  const worklist: HostedParts = { imports: [hosted.worklist.hostedWorklistModule(settings, logger, database, apiToken)], providers: [] };
+  const filer: HostedParts = hosted.filer.hostedFilerParts({
+    settings,
+    database,
+    apiToken,
+    logger,
+    // async-filer reads stored and association events from this process's bus.
+    busFrom: { inject: GatewayEventBus, pick: (bus: GatewayEventBus) => bus.connected.then(() => bus.events) },
+  });
+  return { registry: { module: hosted.registry, apiToken }, services: [worklist, filer] };
 }

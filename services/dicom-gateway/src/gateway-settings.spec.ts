@@ -43,6 +43,18 @@ describe('loadGatewaySettings', () => {
     expect(settings.listeners[0]).toMatchObject({ artimMs: 5000, txtimMs: 7000, localAet: 'DICOM-ROUTER' });
   });
 
+  it("carries each listener's negotiation source: static unless production.yaml says registry", () => {
+    const file = productionFile(`
+listeners:
+  - { name: fixed, port: 4104, remoteAets: ['*'] }
+  - { name: asks, port: 4105, remoteAets: ['*'], negotiation: registry }
+`);
+    expect(loadGatewaySettings({ PRODUCTION_CONFIG: file }).listeners.map((l) => [l.name, l.negotiation])).toEqual([
+      ['fixed', 'static'],
+      ['asks', 'registry'],
+    ]);
+  });
+
   it('refuses a TLS listener without certificate files, naming the listener', () => {
     expect(() => loadGatewaySettings({ PRODUCTION_CONFIG: twoListeners })).toThrow(ConfigError);
     expect(() => loadGatewaySettings({ PRODUCTION_CONFIG: twoListeners })).toThrow(/listeners\[1\] \(second\): TLS on port 4106/);

@@ -1,5 +1,15 @@
-import { ConfigError, DuplicateInstancePolicy, loadEnvironment, loadProduction, ProductionConfig, S3Settings } from '@dicom-router/config';
+import {
+  ConfigError,
+  DuplicateInstancePolicy,
+  loadEnvironment,
+  loadProduction,
+  NegotiationSource,
+  ProductionConfig,
+  S3Settings,
+  TlsFiles as TlsFileSettings,
+} from '@dicom-router/config';
 import { parseRemoteAet, TlsFiles } from '@dicom-router/dicom-network';
+import { compileCondition } from '@dicom-router/routing-rules';
 
 /** One listener, with every default resolved and the environment's overrides applied. */
 export interface ListenerSettings {
@@ -15,6 +25,8 @@ export interface ListenerSettings {
   maxPduLength: number;
   traceVerbosity: 0 | 1 | 2;
   duplicateInstancePolicy: DuplicateInstancePolicy;
+  /** production.yaml `negotiation`: the static associations, or association-registry per request. */
+  negotiation: NegotiationSource;
   tls?: { port: number; files: TlsFiles };
 }
 
@@ -29,9 +41,15 @@ export interface GatewaySettings {
   s3?: S3Settings;
   /** Absent: the in-process bus of the embedded defaults. */
   natsUrl?: string;
+  /** NATS_STREAM_REPLICAS: copies of the DICOM_EVENTS stream. */
+  natsStreamReplicas: number;
   /** Absent: the embedded database under `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
+  /** API_TOKEN; absent: generated at first start under `dataDir`. */
+  apiToken?: string;
+  /** TLS_CERT_FILE / TLS_KEY_FILE / TLS_CA_FILE: also what destinations with `tls: true` use. */
+  tls?: TlsFileSettings;
 }
 
 /**
@@ -40,7 +58,11 @@ export interface GatewaySettings {
  */
 export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {
   const environment = loadEnvironment(env);
-  const production = loadProduction(environment.productionConfig, { checkRemoteAet: parseRemoteAet });
+  const production = loadProduction(environment.productionConfig, {
+    checkRemoteAet: parseRemoteAet,
+    // A bad routing condition stops the start, named, with every other mistake of the file.
+    checkCondition: compileCondition,
+  });
   const problems: string[] = [];
   const listeners = production.listeners.map((l, index): ListenerSettings => {
     const first = index === 0;
@@ -61,6 +83,7 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       maxPduLength: l.maxPduLength,
       traceVerbosity: l.traceVerbosity,
       duplicateInstancePolicy: l.duplicateInstancePolicy,
+      negotiation: l.negotiation,
       tls:
         tlsPort && environment.tls
           ? {
@@ -80,7 +103,10 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     storageLocation: environment.storageLocation,
     s3: environment.s3,
     natsUrl: environment.natsUrl,
+    natsStreamReplicas: environment.natsStreamReplicas,
     databaseUrl: environment.databaseUrl,
     dataDir: environment.dataDir,
+    apiToken: environment.apiToken,
+    tls: environment.tls,
   };
 }

@@ -63,6 +63,38 @@ listeners:
     expect(issuesOf(yaml('async', 'nowhere'))).toEqual(['listeners[0].target: no filer is named "nowhere"']);
   });
 
+  it('route every instance again when sync: keep-first is refused', () => {
+    const yaml = (policy: string) => `${destinations}
+routes:
+  - { name: to-pacs, destinations: [pacs] }
+listeners:
+  - { name: a, port: 104, remoteAets: ['*'], mode: sync, target: to-pacs, duplicateInstancePolicy: ${policy} }`;
+    expect(issuesOf(yaml('overwrite'))).toEqual([]);
+    expect(issuesOf(yaml('keep-first'))).toEqual([
+      "listeners[0].duplicateInstancePolicy: a sync listener with a target must 'overwrite' or 'reject' duplicates: 'keep-first' would answer Success without routing the instance again",
+    ]);
+  });
+
+  it('target a list of routes only when sync, each named', () => {
+    const yaml = (mode: string, target: string) => `${destinations}
+routes:
+  - { name: ct, condition: 'modality == "CT"', destinations: [pacs] }
+  - { name: mr, condition: 'modality == "MR"', destinations: [archive] }
+filers:
+  - { name: to-archive, destination: archive }
+listeners:
+  - { name: a, port: 104, remoteAets: ['*'], mode: ${mode}, target: ${target} }`;
+    expect(issuesOf(yaml('sync', '[ct, mr]'))).toEqual([]);
+    expect(issuesOf(yaml('sync', '[ct, to-archive, gone]'))).toEqual([
+      'listeners[0].target[1]: filers[0] is not a route, and a sync listener targets a route',
+      'listeners[0].target[2]: no route is named "gone"',
+    ]);
+    expect(issuesOf(yaml('async', '[to-archive]'))).toEqual([]);
+    expect(issuesOf(yaml('async', '[to-archive, ct]'))).toEqual([
+      'listeners[0].target[1]: routes[0] is not a filer, and a async listener targets a filer',
+    ]);
+  });
+
   it("flag remoteAets entries that a preceding '*' makes unreachable", () => {
     expect(issuesOf(`listeners:\n  - { name: a, port: 104, remoteAets: [CT01, '*', MR01] }`)).toEqual([
       "listeners[0].remoteAets[2]: is never reached: '*' at remoteAets[1] accepts every caller first",
@@ -80,6 +112,27 @@ listeners:
 });
 
 describe('routes, filers and file intakes', () => {
+  it('report every condition the rule compiler rejects, naming the route or filer, with the rest', () => {
+    const checkCondition = (expression: string): void => {
+      if (expression.includes('modalty')) throw new Error('unknown variable modalty');
+    };
+    expect(
+      issuesOf(
+        `${destinations}
+routes:
+  - { name: ct, condition: 'modalty == "CT"', destinations: [pacs] }
+  - { name: all, destinations: [pacs] }
+filers:
+  - { name: mr, condition: 'modalty == "MR"', destination: archiv }`,
+        { checkCondition },
+      ),
+    ).toEqual([
+      'filers[0].destination: no destination is named "archiv"',
+      'routes[0].condition: route "ct": unknown variable modalty',
+      'filers[0].condition: filer "mr": unknown variable modalty',
+    ]);
+  });
+
   it('reference destinations that exist', () => {
     expect(
       issuesOf(`${destinations}

@@ -9,6 +9,12 @@ export interface CrossCheckOptions {
    * other mistake instead of at the first association.
    */
   readonly checkRemoteAet?: (entry: string) => void;
+  /**
+   * Compiles one routing condition (CEL) and throws an Error saying what is wrong. dicom-gateway
+   * passes the compiler of @dicom-router/routing-rules, so a bad rule stops the start, named, with
+   * every other mistake.
+   */
+  readonly checkCondition?: (expression: string) => void;
 }
 
 /**
@@ -42,6 +48,7 @@ export function crossCheckProduction(config: ProductionConfig, options: CrossChe
     }
   });
 
+  checkConditions(config, options, report);
   checkListeners(config, routes, filers, options, report);
 
   items(config.fileIntakes).forEach((intake, i) => {
@@ -79,6 +86,23 @@ function uniqueNames(
   return seen;
 }
 
+function checkConditions(config: ProductionConfig, options: CrossCheckOptions, report: Report): void {
+  const check = options.checkCondition;
+  if (!check) return;
+  for (const list of ['routes', 'filers'] as const) {
+    items<{ readonly name?: unknown; readonly condition?: unknown }>(config[list]).forEach((rule, i) => {
+      if (typeof rule?.condition !== 'string') return;
+      try {
+        check(rule.condition);
+      } catch (error) {
+        const kind = list === 'routes' ? 'route' : 'filer';
+        const name = typeof rule.name === 'string' ? `${kind} ${JSON.stringify(rule.name)}: ` : '';
+        report([list, i, 'condition'], `${name}${(error as Error).message}`);
+      }
+    });
+  }
+}
+
 function checkListeners(
   config: ProductionConfig,
   routes: Map<string, string>,
@@ -104,16 +128,26 @@ function checkListeners(
 
     // DESIGN.md §3: a sync listener hands instances to storage-router (routes), an async one to
     // async-filer (filers); the mode decides which kind of target makes sense.
-    const target = listener.target;
-    if (typeof target === 'string') {
+    // A list is a list of routes (sync) or of filers (async), each evaluated for every instance.
+    const target: unknown = listener.target;
+    const targets = typeof target === 'string' ? [target] : Array.isArray(target) ? target : [];
+    targets.forEach((name: unknown, j) => {
+      if (typeof name !== 'string') return;
+      const path: PathSegment[] = typeof target === 'string' ? ['listeners', i, 'target'] : ['listeners', i, 'target', j];
       const wanted = listener.mode === 'sync' ? routes : filers;
       const other = listener.mode === 'sync' ? filers : routes;
       const kind = listener.mode === 'sync' ? 'route' : 'filer';
-      if (other.has(target)) {
-        report(['listeners', i, 'target'], `${other.get(target)} is not a ${kind}, and a ${listener.mode} listener targets a ${kind}`);
-      } else if (!wanted.has(target)) {
-        report(['listeners', i, 'target'], `no ${kind} is named ${JSON.stringify(target)}`);
+      if (other.has(name)) {
+        report(path, `${other.get(name)} is not a ${kind}, and a ${listener.mode} listener targets a ${kind}`);
+      } else if (!wanted.has(name)) {
+        report(path, `no ${kind} is named ${JSON.stringify(name)}`);
       }
+    });
+
+    // DESIGN.md §5: a sync Success promises delivery. keep-first answers a repeated instance from the
+    // stored copy, which may never have reached its destinations (the first try failed).
+    if (listener.mode === 'sync' && listener.target !== undefined && listener.duplicateInstancePolicy === 'keep-first') {
+      report(['listeners', i, 'duplicateInstancePolicy'], "a sync listener with a target must 'overwrite' or 'reject' duplicates: 'keep-first' would answer Success without routing the instance again");
     }
 
     const remoteAets = items(listener.remoteAets);

@@ -36,6 +36,8 @@ describe('the shipped demo production', () => {
         localAet: '*',
         remoteAets: ['*'],
         mode: 'async',
+        noRouteStatus: 'success',
+        routeTimeoutSeconds: 30,
         artimTimeoutSeconds: 30,
         txtimTimeoutSeconds: 30,
         maxAssociations: 50,
@@ -44,6 +46,7 @@ describe('the shipped demo production', () => {
         tls: { enabled: false },
         traceVerbosity: 0,
         duplicateInstancePolicy: 'overwrite',
+        negotiation: 'registry',
       },
     ]);
   });
@@ -74,7 +77,7 @@ describe('the shipped demo production', () => {
 
   it('takes the implementation and worklist defaults', () => {
     expect(demo.implementation).toEqual({ classUid: '2.25.100030543585475866236183110513822956206', versionName: 'DICOMROUTER_010' });
-    expect(demo.worklist).toEqual({ maxMatches: 1000, overLimitPolicy: 'refuse' });
+    expect(demo.worklist).toEqual({ maxMatches: 1000, overLimitPolicy: 'refuse', caseInsensitivePersonNames: false });
     expect(demo.destinations).toEqual([]);
   });
 
@@ -134,7 +137,7 @@ describe('schema violations', () => {
   it('rejects unknown keys at every level', () => {
     expect(parseIssues('listners: []\nworklist:\n  maxMatch: 10\n')).toEqual([
       expect.stringMatching(/^listners: is not a known property \(known: implementation, listeners, /),
-      'worklist.maxMatch: is not a known property (known: maxMatches, overLimitPolicy)',
+      'worklist.maxMatch: is not a known property (known: maxMatches, overLimitPolicy, caseInsensitivePersonNames)',
     ]);
   });
 
@@ -168,6 +171,18 @@ fileIntakes:
 `),
     ).toEqual(['listeners[0].tls.port: is required', 'fileIntakes[0].archivePath: is required']);
     expect(() => parseProduction('fileIntakes:\n  - { name: drop, path: /in, afterStore: delete }')).not.toThrow();
+  });
+
+  it('negotiates from the static associations unless a listener asks the registry', () => {
+    const listeners = (negotiation?: string) => `
+listeners:
+  - name: a
+    port: 104
+    remoteAets: ['*']${negotiation ? `\n    negotiation: ${negotiation}` : ''}
+`;
+    expect(parseProduction(listeners()).listeners[0].negotiation).toBe('static');
+    expect(parseProduction(listeners('registry')).listeners[0].negotiation).toBe('registry');
+    expect(parseIssues(listeners('dns'))).toEqual(['listeners[0].negotiation: must be one of "static", "registry" (got "dns")']);
   });
 
   it('limits maxPduLength to 4 KiB … 16 MiB', () => {

@@ -8,6 +8,9 @@ export type TraceVerbosity = 0 | 1 | 2;
 export type OverLimitPolicy = 'refuse' | 'truncate';
 export type AfterStore = 'move' | 'delete';
 export type DuplicateInstancePolicy = 'overwrite' | 'reject' | 'keep-first';
+export type NegotiationSource = 'static' | 'registry';
+/** What a sync listener answers when no route matches an instance. */
+export type NoRouteStatus = 'success' | 'failure';
 
 export interface ImplementationConfig {
   readonly classUid: string;
@@ -28,8 +31,11 @@ export interface ListenerConfig {
   readonly localAet: string;
   /** Literal AE titles (trimmed), `*`, or `?Pattern[/Substitution]` entries, as written. */
   readonly remoteAets: readonly string[];
-  readonly target?: string;
+  /** A route (sync) or filer (async) name, or a list of them. */
+  readonly target?: string | readonly string[];
   readonly mode: ListenerMode;
+  readonly noRouteStatus: NoRouteStatus;
+  readonly routeTimeoutSeconds: number;
   readonly artimTimeoutSeconds: number;
   readonly txtimTimeoutSeconds: number;
   readonly maxAssociations: number;
@@ -38,6 +44,7 @@ export interface ListenerConfig {
   readonly tls: ListenerTlsConfig;
   readonly traceVerbosity: TraceVerbosity;
   readonly duplicateInstancePolicy: DuplicateInstancePolicy;
+  readonly negotiation: NegotiationSource;
 }
 
 export interface DestinationConfig {
@@ -50,6 +57,7 @@ export interface DestinationConfig {
   readonly connectTimeoutSeconds: number;
   readonly dimseTimeoutSeconds: number;
   readonly maxAssociations: number;
+  readonly idleTimeoutSeconds: number;
   readonly preferredTransferSyntaxes: readonly string[];
 }
 
@@ -84,6 +92,8 @@ export interface FileIntakeConfig {
 export interface WorklistConfig {
   readonly maxMatches: number;
   readonly overLimitPolicy: OverLimitPolicy;
+  /** Person Name keys match regardless of case (PS3.4 C.2.2.2.1 leaves it to the SCP). */
+  readonly caseInsensitivePersonNames: boolean;
 }
 
 export interface PresentationContextConfig {

@@ -28,7 +28,7 @@ export type AssociationDecision =
 
 /**
  * The seam between the Upper Layer and whoever owns association contexts: a static table from
- * configuration now, the association registry later.
+ * configuration, or the association registry.
  */
 export interface AssociationPolicy {
   decide(request: AssociationRequest): Promise<AssociationDecision>;
@@ -60,6 +60,16 @@ export const Rejections = {
     source: RejectSource.ServiceProviderPresentation,
     reason: RejectReason.LocalLimitExceeded,
     explanation: `maximum of ${limit} concurrent associations reached`,
+  }),
+  /**
+   * PS3.8 Table 9-21 source 3 reason 1: temporary congestion. The association registry did not
+   * answer in time (or the bus to it is down); transient, so a requester may retry later.
+   */
+  registryUnavailable: (detail: string): AssociationRejection => ({
+    result: RejectResult.Transient,
+    source: RejectSource.ServiceProviderPresentation,
+    reason: RejectReason.TemporaryCongestion,
+    explanation: `association registry unavailable: ${detail}`,
   }),
   /** PS3.8 Table 9-21 source 2 reason 2: protocol version not supported. */
   protocolVersionUnsupported: (version: number): AssociationRejection => ({

@@ -1,7 +1,13 @@
 import type { Readable } from 'node:stream';
 import { acceptedContextsById, AcceptedContext } from '../association/negotiation';
-import { DimseCommand } from '../dimse';
-import { AssociateAcPdu, AssociateRjPdu, AssociateRqPdu, DICOM_APPLICATION_CONTEXT } from '../pdu/types';
+import { DimseCommand, Priority, type CStoreRsp, type PriorityCode } from '../dimse';
+import {
+  AssociateAcPdu,
+  AssociateRjPdu,
+  AssociateRqPdu,
+  DICOM_APPLICATION_CONTEXT,
+  type PresentationContextResultCode,
+} from '../pdu/types';
 import { ConnectOptions, connectSocket } from '../transport/connect';
 import { AbortInfo, UpperLayerConnection } from '../transport/upper-layer-connection';
 import { AssociationInfo, DimseAssociation, IncomingMessage } from './dimse-association';
@@ -85,8 +91,48 @@ export class DicomClient {
     });
     const contexts = acceptedContextsById(rq.presentationContexts, ac.presentationContexts);
     const association = new DimseAssociation(connection, rq, ac, contexts, 0, true);
-    return new ClientAssociation(association, options.dimseTimeoutMs ?? 60_000, acseTimeoutMs);
+    const negotiated = rq.presentationContexts.map((pc): NegotiatedContext => {
+      const answer = ac.presentationContexts.find((a) => a.id === pc.id);
+      return {
+        id: pc.id,
+        abstractSyntax: pc.abstractSyntax,
+        proposedTransferSyntaxes: pc.transferSyntaxes,
+        // PS3.8 §9.3.3.2: a context the acceptor did not answer counts as rejected without reason.
+        result: answer ? answer.result : 2,
+        transferSyntax: answer?.transferSyntax ?? '',
+      };
+    });
+    return new ClientAssociation(association, options.dimseTimeoutMs ?? 60_000, acseTimeoutMs, negotiated);
   }
+}
+
+/** One proposed presentation context and the acceptor's answer (PS3.8 Table 9-18). */
+export interface NegotiatedContext {
+  id: number;
+  abstractSyntax: string;
+  proposedTransferSyntaxes: readonly string[];
+  result: PresentationContextResultCode;
+  /** The accepted transfer syntax; empty unless `result` is 0 (acceptance). */
+  transferSyntax: string;
+}
+
+/** A C-STORE request whose data set streams from `dataSet` (PS3.7 §9.1.1). */
+export interface CStoreRequest {
+  sopClassUid: string;
+  sopInstanceUid: string;
+  /** The data set's encoding: a context accepted with exactly this transfer syntax carries it. */
+  transferSyntaxUid: string;
+  /** The data set bytes, already in `transferSyntaxUid`; read with backpressure, never buffered whole. */
+  dataSet: Readable | Buffer;
+  priority?: PriorityCode;
+}
+
+/** The C-STORE-RSP as the peer sent it (PS3.7 §9.3.1.2). */
+export interface CStoreResult {
+  status: number;
+  errorComment?: string;
+  errorId?: number;
+  offendingElement?: number[];
 }
 
 export interface DimseResponse {
@@ -104,6 +150,8 @@ export class ClientAssociation {
     private readonly association: DimseAssociation,
     private readonly dimseTimeoutMs: number,
     private readonly acseTimeoutMs: number,
+    /** Every proposed presentation context with the acceptor's result. */
+    readonly negotiated: readonly NegotiatedContext[] = [],
   ) {
     association.on('message', (message) => {
       const id = 'messageIdBeingRespondedTo' in message.command ? message.command.messageIdBeingRespondedTo : -1;
@@ -148,6 +196,40 @@ export class ClientAssociation {
     } as DimseCommand);
     const roundTripMs = Number(process.hrtime.bigint() - started) / 1e6;
     return { status: (response.command as { status: number }).status, roundTripMs };
+  }
+
+  /**
+   * PS3.7 §9.1.1: C-STORE of a data set already encoded in `transferSyntaxUid`, on a presentation
+   * context accepted with exactly that transfer syntax (no conversion). The data set is fragmented
+   * to the peer's Maximum Length (PS3.8 D.1) as it is read. Throws when no such context was accepted.
+   */
+  async store(request: CStoreRequest): Promise<CStoreResult> {
+    const context = this.contextFor(request.sopClassUid, request.transferSyntaxUid);
+    if (!context) {
+      throw new Error(
+        `no presentation context accepted for ${request.sopClassUid} in transfer syntax ${request.transferSyntaxUid}`,
+      );
+    }
+    const response = await this.request(
+      context.id,
+      {
+        commandField: 'C-STORE-RQ',
+        messageId: this.allocateMessageId(),
+        affectedSopClassUid: request.sopClassUid,
+        affectedSopInstanceUid: request.sopInstanceUid,
+        priority: request.priority ?? Priority.Medium,
+        hasDataSet: true,
+      },
+      request.dataSet,
+    );
+    response.dataSet?.resume();
+    const rsp = response.command as CStoreRsp;
+    return {
+      status: rsp.status,
+      ...(rsp.errorComment === undefined ? {} : { errorComment: rsp.errorComment }),
+      ...(rsp.errorId === undefined ? {} : { errorId: rsp.errorId }),
+      ...(rsp.offendingElement === undefined ? {} : { offendingElement: rsp.offendingElement }),
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { openDatabase, type Database } from '../database/data-source';
 import { OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '../outbox/outbox';
-import { createTestDatabase } from './postgres';
+import { createTestDatabase } from '../testing';
 import { tempDir } from './temp-dir';
 
 export interface Backend {

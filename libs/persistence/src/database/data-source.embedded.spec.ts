@@ -37,12 +37,15 @@ describe('embedded database (PGlite)', () => {
 
     db = await open();
     expect(logs).toEqual([
-      `database embedded at ${dir.path}/db: applied CreateOutboxEvent1795765248058`,
+      `database embedded at ${dir.path}/db: applied CreateOutboxEvent1795765248058, OutboxPayloadJson1795900000000`,
       `database embedded at ${dir.path}/db: schema up to date`,
     ]);
     const rows = await db.run((m) => m.query('SELECT id, subject, payload, attempts, published_at FROM outbox_event'));
     expect(rows).toEqual([{ id: event.id, subject: 'dicom.events.instance.stored.v1', payload: event, attempts: 0, published_at: null }]);
-    await expect(db.run((m) => m.query('SELECT name FROM migrations'))).resolves.toEqual([{ name: 'CreateOutboxEvent1795765248058' }]);
+    await expect(db.run((m) => m.query('SELECT name FROM migrations'))).resolves.toEqual([
+      { name: 'CreateOutboxEvent1795765248058' },
+      { name: 'OutboxPayloadJson1795900000000' },
+    ]);
   });
 
   it('refuses a second embedded database in the same process', async () => {

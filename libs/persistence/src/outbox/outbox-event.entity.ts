@@ -14,8 +14,8 @@ export class OutboxEvent {
   @Column('text')
   subject!: string;
 
-  /** The whole CloudEvent, structured JSON mode. */
-  @Column('jsonb')
+  /** The whole CloudEvent, structured JSON mode, kept as written (`json`, not `jsonb`). */
+  @Column('json')
   payload!: CloudEventJson;
 
   // clock_timestamp(), not now(): rows added in one transaction get increasing times.

@@ -100,7 +100,7 @@ describe.each(BACKENDS)('outbox into NATS JetStream, $name', (backend) => {
       const before = await lastSeq();
       const event = storedEvent();
 
-      await expect(publishDurably(db, outbox, b, event)).resolves.toBe('outbox');
+      await expect(publishDurably(outbox, b, event)).resolves.toBe('outbox');
       expect((await outboxRows(db)).filter((r) => !r.published)).toEqual([{ id: event.id, attempts: 0, last_error: null, published: false }]);
       await expect(relay.drainOnce()).rejects.toMatchObject({ name: 'BusUnavailableError' });
       expect((await outboxRows(db)).find((r) => r.id === event.id)).toMatchObject({ attempts: 1, published: false });

@@ -1,6 +1,6 @@
 import { storedEvent } from '../__fixtures__/events';
 import { FakeBus } from '../__fixtures__/fake-bus';
-import { createTestDatabase, type TestDatabase } from '../__fixtures__/postgres';
+import { createTestDatabase, type TestDatabase } from '../testing';
 import { openDatabase, type Database } from '../database/data-source';
 import { Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from './outbox';
 import { OutboxRelay } from './outbox-relay';

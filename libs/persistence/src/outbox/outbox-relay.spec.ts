@@ -8,6 +8,14 @@ import { publishDurably } from './publish-durably';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function waitFor(condition: () => boolean, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await tick(5);
+  }
+}
+
 describe.each(BACKENDS)('outbox on $name', (backend) => {
   let db: Database;
   let dispose: () => Promise<void>;
@@ -33,7 +41,7 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
   afterAll(() => dispose());
 
   describe('Outbox.add', () => {
-    it('writes the event in a transaction of its own, once per id', async () => {
+    it('writes the event on its own, once per id', async () => {
       const event = storedEvent();
       await outbox.add(event);
       await outbox.add({ ...event, time: 'later' });
@@ -52,6 +60,26 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
         }),
       ).rejects.toThrow('metadata write failed');
       expect((await outboxRows(db)).map((r) => r.id)).toEqual([committed.id]);
+    });
+
+    it('groups adds that arrive while a write is in progress, keeping their order', async () => {
+      const events = Array.from({ length: 25 }, () => storedEvent());
+      const spy = jest.spyOn(db, 'run');
+      await Promise.all([...events, events[3]].map((event) => outbox.add(event))); // one id twice: stored once
+      // The first add is written alone, everything that queued behind it in one more statement.
+      expect(spy).toHaveBeenCalledTimes(2);
+      spy.mockRestore();
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual(events.map((e) => e.id));
+    });
+
+    it('rejects every add of a group whose statement failed, and writes later groups', async () => {
+      const spy = jest.spyOn(db, 'run').mockRejectedValueOnce(new Error('database unavailable'));
+      const failed = outbox.add(storedEvent());
+      await expect(failed).rejects.toThrow('database unavailable');
+      spy.mockRestore();
+      const later = storedEvent();
+      await outbox.add(later);
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([later.id]);
     });
 
     it('refuses an event outside the contract, which could never be published', async () => {
@@ -171,6 +199,41 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
       expect((await outboxRows(db)).map((r) => r.id)).toEqual([pending.id]);
     });
 
+    it('with a retention of 0 deletes each row as it is published', async () => {
+      const event = storedEvent();
+      await outbox.add(event);
+      const bus = new FakeBus();
+      await expect(relay(bus, { retentionMs: 0 }).drainOnce()).resolves.toBe(1);
+      expect(bus.published.map((e) => e.id)).toEqual([event.id]);
+      expect(await outboxRows(db)).toEqual([]);
+    });
+
+    it('purges at most once per purge interval', async () => {
+      const published = storedEvent();
+      await outbox.add(published);
+      const bus = new FakeBus();
+      const r = relay(bus, { retentionMs: 1, purgeEveryMs: 60_000 });
+      await r.drainOnce(); // purges nothing yet, publishes the row
+      await tick(5);
+      await r.drainOnce(); // within the purge interval: the old row stays
+      expect((await outboxRows(db)).map((row) => row.id)).toEqual([published.id]);
+      await relay(bus, { retentionMs: 1, purgeEveryMs: 60_000 }).drainOnce(); // a fresh relay purges on its first drain
+      expect(await outboxRows(db)).toEqual([]);
+    });
+
+    it('drains soon after a nudge instead of waiting for the interval', async () => {
+      const bus = new FakeBus();
+      const r = relay(bus, { intervalMs: 60_000, nudgeDelayMs: 5 });
+      r.start();
+      await tick(20); // the first drain at start found nothing; the next is a minute away
+      const event = storedEvent();
+      await outbox.add(event);
+      r.nudge();
+      r.nudge(); // a burst of nudges is one drain
+      await waitFor(() => bus.published.length === 1, 1_000); // far sooner than the 60 s interval
+      expect(bus.published.map((e) => e.id)).toEqual([event.id]);
+    });
+
     it('shares one drain between overlapping calls', async () => {
       for (let i = 0; i < 3; i++) await outbox.add(storedEvent());
       const bus = new FakeBus(5);
@@ -184,7 +247,7 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
     it('publishes straight to the bus when it is up, leaving no row', async () => {
       const bus = new FakeBus();
       const event = storedEvent();
-      await expect(publishDurably(db, outbox, bus, event)).resolves.toBe('bus');
+      await expect(publishDurably(outbox, bus, event)).resolves.toBe('bus');
       expect(bus.published).toEqual([event]);
       expect(await outboxRows(db)).toEqual([]);
     });
@@ -193,7 +256,7 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
       const bus = new FakeBus();
       bus.down = true;
       const event = storedEvent();
-      await expect(publishDurably(db, outbox, bus, event)).resolves.toBe('outbox');
+      await expect(publishDurably(outbox, bus, event)).resolves.toBe('outbox');
       expect(await outboxRows(db)).toEqual([{ id: event.id, attempts: 0, last_error: null, published: false }]);
       bus.down = false;
       await expect(relay(bus).drainOnce()).resolves.toBe(1);
@@ -205,7 +268,7 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
       bus.down = true;
       const broken = new Outbox(db);
       jest.spyOn(broken, 'add').mockRejectedValueOnce(new Error('database unavailable'));
-      const failure = await publishDurably(db, broken, bus, storedEvent()).catch((err: unknown) => err);
+      const failure = await publishDurably(broken, bus, storedEvent()).catch((err: unknown) => err);
       expect(failure).toBeInstanceOf(AggregateError);
       expect((failure as AggregateError).errors.map(String)).toEqual([expect.stringMatching(/bus down/), 'Error: database unavailable']);
     });

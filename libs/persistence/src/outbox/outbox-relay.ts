@@ -8,15 +8,23 @@ export interface OutboxRelayOptions {
   batchSize: number;
   /** Pause between drains while publishing works. */
   intervalMs: number;
+  /**
+   * After nudge(), the drain starts this much later (default 25 ms), so that rows added in a burst
+   * leave in one batch: one claim and one mark for many rows.
+   */
+  nudgeDelayMs?: number;
   /** Ceiling of the pause, which doubles after every failed drain while the bus is down. */
   maxBackoffMs: number;
   /** Told about every failed drain; the relay keeps going. */
   onError: (error: unknown) => void;
   /**
    * Published rows are kept this long (default one hour), for inspection, then deleted so the table
-   * stays small. JetStream's own record is the event stream.
+   * stays small. JetStream's own record is the event stream. 0 deletes a row as soon as it is
+   * published: one cheap delete instead of an update now and a delete later.
    */
   retentionMs?: number;
+  /** Published rows older than the retention are deleted at most this often (default one minute). */
+  purgeEveryMs?: number;
 }
 
 interface Row {
@@ -33,6 +41,8 @@ interface BatchResult {
 type Mark = (work: (manager: EntityManager) => Promise<void>) => Promise<void>;
 
 const DEFAULT_RETENTION_MS = 3_600_000;
+const DEFAULT_PURGE_EVERY_MS = 60_000;
+const DEFAULT_NUDGE_DELAY_MS = 25;
 const MAX_ERROR_LENGTH = 2_000;
 
 /**
@@ -41,6 +51,8 @@ const MAX_ERROR_LENGTH = 2_000;
  */
 export class OutboxRelay {
   #timer: NodeJS.Timeout | null = null;
+  #dueAt = 0;
+  #lastPurge = 0;
   #tick: Promise<void> = Promise.resolve();
   #drain: Promise<number> | null = null;
   #failures = 0;
@@ -56,6 +68,18 @@ export class OutboxRelay {
     if (this.#running) return;
     this.#running = true;
     this.schedule(0);
+  }
+
+  /**
+   * Rows were just added: drain soon rather than at the next interval. Polling stays as the safety
+   * net (rows added by another process, a failed drain's backoff is kept).
+   */
+  nudge(): void {
+    if (!this.#running || this.#failures > 0) return;
+    const dueAt = Date.now() + (this.options.nudgeDelayMs ?? DEFAULT_NUDGE_DELAY_MS);
+    if (this.#timer && this.#dueAt <= dueAt) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.schedule(dueAt - Date.now());
   }
 
   /** Waits for a drain in progress; unpublished rows stay for the next start. */
@@ -80,9 +104,11 @@ export class OutboxRelay {
   }
 
   private schedule(delayMs: number): void {
+    this.#dueAt = Date.now() + delayMs;
     this.#timer = setTimeout(() => {
       this.#timer = null;
-      this.#tick = this.tick();
+      // A nudge during a drain schedules the next one; ticks never overlap.
+      this.#tick = this.#tick.then(() => this.tick());
     }, delayMs);
   }
 
@@ -98,7 +124,7 @@ export class OutboxRelay {
         // A throwing listener must not stop the relay.
       }
     }
-    if (this.#running) this.schedule(this.delay());
+    if (this.#running && !this.#timer) this.schedule(this.delay());
   }
 
   private delay(): number {
@@ -147,7 +173,9 @@ export class OutboxRelay {
       }
     }
     await mark(async (m) => {
-      if (published.length > 0) {
+      if (published.length > 0 && this.options.retentionMs === 0) {
+        await m.query(`DELETE FROM outbox_event WHERE id = ANY($1::uuid[])`, [published]);
+      } else if (published.length > 0) {
         await m.query(`UPDATE outbox_event SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, [published]);
       }
       if (failure) {
@@ -161,7 +189,10 @@ export class OutboxRelay {
   }
 
   private purge(): Promise<unknown> {
-    const before = new Date(Date.now() - (this.options.retentionMs ?? DEFAULT_RETENTION_MS));
+    const now = Date.now();
+    if (now - this.#lastPurge < (this.options.purgeEveryMs ?? DEFAULT_PURGE_EVERY_MS)) return Promise.resolve();
+    this.#lastPurge = now;
+    const before = new Date(now - (this.options.retentionMs ?? DEFAULT_RETENTION_MS));
     return this.db.run((m) => m.query(`DELETE FROM outbox_event WHERE published_at < $1`, [before]));
   }
 }

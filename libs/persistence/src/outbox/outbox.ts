@@ -3,29 +3,71 @@ import type { EntityManager } from 'typeorm';
 import type { Database } from '../database/data-source';
 import { OutboxEvent } from './outbox-event.entity';
 import { CreateOutboxEvent1795765248058 } from './migrations/1795765248058-create-outbox-event';
+import { OutboxPayloadJson1795900000000 } from './migrations/1795900000000-outbox-payload-json';
 
 /** Pass these to openDatabase() in every service that uses the outbox. */
 export const OUTBOX_ENTITIES = [OutboxEvent];
-export const OUTBOX_MIGRATIONS = [CreateOutboxEvent1795765248058];
+export const OUTBOX_MIGRATIONS = [CreateOutboxEvent1795765248058, OutboxPayloadJson1795900000000];
+
+/** Rows per INSERT statement when adds are grouped (PostgreSQL allows 65,535 parameters; 3 per row). */
+const MAX_ROWS_PER_STATEMENT = 500;
+
+interface PendingAdd {
+  event: CloudEventJson;
+  subject: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
 
 export class Outbox {
+  #waiting: PendingAdd[] = [];
+  #writing = false;
+
   constructor(private readonly db: Database) {}
 
   /**
    * Durable once the surrounding transaction commits: pass `manager` to commit the event together with
-   * the data it describes; without one the row is written in a transaction of its own.
+   * the data it describes.
+   *
+   * Without one, adds are group-committed: while one INSERT is being written, the adds that arrive
+   * meanwhile (other associations storing at the same time) wait and go together in the next
+   * statement, each resolving once its row is committed. A lone add is written at once.
+   *
    * Adding an id that is already there does nothing, so a retried caller cannot publish twice.
    */
-  async add(event: CloudEventJson, manager?: EntityManager): Promise<void> {
+  add(event: CloudEventJson, manager?: EntityManager): Promise<void> {
     // An event outside the contract could never be published and would hold up every row behind it.
-    const subject = subjectOfEvent(event);
-    const insert = (m: EntityManager) =>
-      m.query(`INSERT INTO outbox_event (id, subject, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`, [
-        event.id,
-        subject,
-        JSON.stringify(event),
-      ]);
-    if (manager) await insert(manager);
-    else await this.db.transaction(insert);
+    let subject: string;
+    try {
+      subject = subjectOfEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (manager) return insertRows(manager, [{ event, subject }]);
+    return new Promise<void>((resolve, reject) => {
+      this.#waiting.push({ event, subject, resolve, reject });
+      if (!this.#writing) void this.writeWaiting();
+    });
   }
+
+  private async writeWaiting(): Promise<void> {
+    this.#writing = true;
+    while (this.#waiting.length > 0) {
+      const group = this.#waiting.splice(0, MAX_ROWS_PER_STATEMENT);
+      try {
+        // One statement is atomic on its own: every row of the group is committed, or none.
+        await this.db.run((m) => insertRows(m, group));
+        for (const add of group) add.resolve();
+      } catch (error) {
+        for (const add of group) add.reject(error);
+      }
+    }
+    this.#writing = false;
+  }
+}
+
+function insertRows(manager: EntityManager, rows: ReadonlyArray<{ event: CloudEventJson; subject: string }>): Promise<void> {
+  const values = rows.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
+  const parameters = rows.flatMap(({ event, subject }) => [event.id, subject, JSON.stringify(event)]);
+  return manager.query(`INSERT INTO outbox_event (id, subject, payload) VALUES ${values} ON CONFLICT (id) DO NOTHING`, parameters).then(() => undefined);
 }

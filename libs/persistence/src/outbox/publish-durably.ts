@@ -1,5 +1,4 @@
 import type { CloudEventJson } from '@dicom-router/contracts';
-import type { Database } from '../database/data-source';
 import type { EventPublisher } from './event-publisher';
 import type { Outbox } from './outbox';
 
@@ -16,7 +15,7 @@ export type DurableVia = 'bus' | 'outbox';
  *
  * Rejects only when both failed: then nothing is durable and the caller must answer a failure status.
  */
-export async function publishDurably(db: Database, outbox: Outbox, bus: EventPublisher, event: CloudEventJson): Promise<DurableVia> {
+export async function publishDurably(outbox: Outbox, bus: EventPublisher, event: CloudEventJson): Promise<DurableVia> {
   let publishError: unknown;
   try {
     await bus.publish(event);
@@ -25,7 +24,7 @@ export async function publishDurably(db: Database, outbox: Outbox, bus: EventPub
     publishError = err;
   }
   try {
-    await db.transaction((m) => outbox.add(event, m));
+    await outbox.add(event);
     return 'outbox';
   } catch (outboxError) {
     throw new AggregateError([publishError, outboxError], `event ${event.id} is not durable: neither the bus nor the outbox took it`);

@@ -1,41 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AssociationConfig } from '@dicom-router/config';
-import { Client } from 'pg';
 import pino from 'pino';
 import { createRegistryApp, type RegistryApp } from '../registry-app';
 
-// The machine's PostgreSQL (trust auth on loopback, as CI provides it); a missing server fails the tests.
-const ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { createTestDatabase, type TestDatabase } from '@dicom-router/persistence/testing';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
-
-export interface TestDatabase {
-  readonly url: string;
-  drop(): Promise<void>;
-}
-
-/** A throw-away database per spec file, so parallel runs never see each other's rows. */
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `registry_test_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 export async function tempDir(): Promise<{ path: string; remove(): Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'registry-test-'));
@@ -62,6 +35,7 @@ export interface StartOptions {
   dataDir: string;
   apiToken?: string | null;
   associations?: readonly AssociationConfig[];
+  natsUrl?: string;
 }
 
 /** The service as main.ts runs it, listening on a free port of the loopback interface. */
@@ -71,6 +45,7 @@ export async function startRegistry(options: StartOptions): Promise<RunningRegis
     dataDir: options.dataDir,
     apiToken: options.apiToken === null ? undefined : (options.apiToken ?? TEST_TOKEN),
     associations: options.associations ?? [],
+    natsUrl: options.natsUrl,
     logger: pino({ level: 'silent' }),
   });
   await registry.app.listen(0, '127.0.0.1');

@@ -5,6 +5,8 @@ export interface Associations {
   list(): Promise<Association[]>;
   get(id: string): Promise<Association | undefined>;
   findByAeTitles(callingAet: string, calledAet: string): Promise<Association | undefined>;
+  /** Whether any association has this calling AET (tells reason 3 from reason 7 in negotiation). */
+  hasCallingAet(callingAet: string): Promise<boolean>;
   /** Throws ConflictError when the (calling, called) pair exists. */
   create(draft: AssociationDraft): Promise<Association>;
   /** Applies `change` to the stored association under a row lock; throws NotFoundError when it is gone. */

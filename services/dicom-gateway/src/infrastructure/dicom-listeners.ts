@@ -13,7 +13,10 @@ import { GatewaySettings, ListenerSettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
 import { GatewayEventBus } from './event-bus';
 import { GatewayMetrics } from './gateway-metrics';
+import { RegistryNegotiation } from './negotiation/registry-negotiation';
 import { StoreInstances } from './store-instances';
+import { SyncRouting, type SyncRouteRequest } from './routing/sync-routing';
+import { WorklistQueries } from './worklist-queries/worklist-queries';
 import { Logger } from '@dicom-router/service-runtime';
 
 interface RunningListener {
@@ -35,6 +38,9 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
     private readonly metrics: GatewayMetrics,
     private readonly bus: GatewayEventBus,
     private readonly storeInstances: StoreInstances,
+    private readonly registryNegotiation: RegistryNegotiation,
+    private readonly worklistQueries: WorklistQueries,
+    private readonly syncRouting: SyncRouting,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -57,7 +63,14 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
       for (const socket of sockets) await socket.listen();
       this.running.push({ settings: listener, provider, sockets });
       this.logger.info(
-        { listener: listener.name, port: listener.port, tlsPort: listener.tls?.port, bind: listener.bindAddress, localAet: listener.localAet },
+        {
+          listener: listener.name,
+          port: listener.port,
+          tlsPort: listener.tls?.port,
+          bind: listener.bindAddress,
+          localAet: listener.localAet,
+          negotiation: listener.negotiation,
+        },
         'DICOM listener accepting associations',
       );
     }
@@ -87,9 +100,13 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
   private createProvider(listener: ListenerSettings): DicomServiceProvider {
     const production = this.settings.production;
     const store = this.storeInstances.create(listener.duplicateInstancePolicy);
+    const routes = this.routesOf(listener);
     return new DicomServiceProvider({
       listenerName: listener.name,
-      policy: new StaticAssociationPolicy(listener, production.associations),
+      policy:
+        listener.negotiation === 'registry'
+          ? this.registryNegotiation.policyFor(listener)
+          : new StaticAssociationPolicy(listener, production.associations),
       handlers: {
         onCEcho: () => this.verification.verify(),
         onCStore: async (request, dataSet) => {
@@ -113,8 +130,25 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
               'instance stored',
             );
           }
-          return outcome;
+          if (!routes) return outcome;
+          // DESIGN.md §5, sync listener: Success only once every matching destination confirmed.
+          const routed = await this.syncRouting.route({
+            outcome,
+            sopClassUid: request.command.affectedSopClassUid,
+            sopInstanceUid: request.command.affectedSopInstanceUid,
+            transferSyntaxUid: request.context.transferSyntax,
+            source: 'association',
+            association: {
+              id: request.association.id,
+              callingAet: request.association.callingAet,
+              calledAet: request.association.calledAet,
+              peerAddress: request.association.peerAddress,
+            },
+            ...routes,
+          });
+          return routed.response;
         },
+        ...this.worklistQueries.handlers(listener),
       },
       implementation: production.implementation,
       maxPduLength: listener.maxPduLength,
@@ -124,6 +158,17 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
       traceVerbosity: listener.traceVerbosity,
       observer: this.observer(listener),
     });
+  }
+
+  /** A sync listener with a target: the routes every instance is handed to, and how to answer. */
+  private routesOf(listener: ListenerSettings): Pick<SyncRouteRequest, 'routes' | 'timeoutMs' | 'noRouteStatus'> | undefined {
+    const config = this.settings.production.listeners.find((l) => l.name === listener.name);
+    if (!config || config.mode !== 'sync' || config.target === undefined) return undefined;
+    return {
+      routes: typeof config.target === 'string' ? [config.target] : [...config.target],
+      timeoutMs: config.routeTimeoutSeconds * 1000,
+      noRouteStatus: config.noRouteStatus,
+    };
   }
 
   /** Association trace as structured log lines (trace verbosity 0: lifecycle, 1: +DIMSE, 2: +PDUs). */

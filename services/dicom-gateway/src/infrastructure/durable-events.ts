@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { CloudEventJson } from '@dicom-router/contracts';
-import { Database, openDatabase, Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS, OutboxRelay, publishDurably } from '@dicom-router/persistence';
+import { Database, Outbox, OutboxRelay, publishDurably } from '@dicom-router/persistence';
 import { GatewaySettings } from '../gateway-settings';
-import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
+import { GATEWAY_DATABASE, GATEWAY_SETTINGS, LOGGER } from '../tokens';
 import { GatewayEventBus } from './event-bus';
 import { Logger } from '@dicom-router/service-runtime';
 
@@ -22,20 +22,20 @@ export class DurableEvents implements OnModuleInit, OnApplicationShutdown {
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly bus: GatewayEventBus,
+    // Opened (and closed) by bootstrap: one database per process, shared with a hosted registry.
+    @Inject(GATEWAY_DATABASE) private readonly openedDatabase: Database,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.database = await openDatabase({
-      url: this.settings.databaseUrl,
-      dataDir: this.settings.dataDir,
-      entities: [...OUTBOX_ENTITIES],
-      migrations: [...OUTBOX_MIGRATIONS],
-      logger: { info: (message) => this.logger.info(message), warn: (message) => this.logger.warn(message) },
-    });
+    this.database = this.openedDatabase;
     this.outbox = new Outbox(this.database);
+    await this.bus.connected;
     this.relay = new OutboxRelay(this.database, this.bus.events, {
       batchSize: 100,
-      intervalMs: this.settings.natsUrl ? 1000 : 50,
+      // Every outbox add nudges the relay; the interval is only the safety net.
+      intervalMs: 1000,
+      // The in-process bus keeps no history worth inspecting: a published row goes at once.
+      ...(!this.settings.natsUrl && { retentionMs: 0 }),
       maxBackoffMs: 30_000,
       onError: (err) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox relay: bus unavailable, will retry'),
     });
@@ -46,15 +46,14 @@ export class DurableEvents implements OnModuleInit, OnApplicationShutdown {
   /** Resolves once the event is durable on the bus or in the outbox; rejects if neither holds it. */
   async announce(event: CloudEventJson): Promise<void> {
     if (!this.database || !this.outbox) throw new Error('event outbox not open yet');
-    if (!this.settings.natsUrl) {
-      await this.database.transaction((manager) => (this.outbox as Outbox).add(event, manager));
-      return;
-    }
-    await publishDurably(this.database, this.outbox, this.bus.events, event);
+    const via = this.settings.natsUrl
+      ? await publishDurably(this.outbox, this.bus.events, event)
+      : await this.outbox.add(event).then(() => 'outbox' as const);
+    // Publish soon, in one batch with the rows added around it.
+    if (via === 'outbox') this.relay?.nudge();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.relay?.stop();
-    await this.database?.close();
   }
 }

@@ -11,6 +11,12 @@ import { Logger } from '@dicom-router/service-runtime';
 @Injectable()
 export class GatewayEventBus implements OnModuleInit, OnApplicationShutdown {
   private bus: EventBus | null = null;
+  private markConnected!: () => void;
+  /**
+   * Resolves once the bus is connected. Nest runs the onModuleInit hooks of one module concurrently,
+   * so a provider that needs `events` during its own init awaits this first.
+   */
+  readonly connected = new Promise<void>((resolve) => (this.markConnected = resolve));
 
   constructor(
     @Inject(GATEWAY_SETTINGS) private readonly settings: GatewaySettings,
@@ -22,6 +28,7 @@ export class GatewayEventBus implements OnModuleInit, OnApplicationShutdown {
       this.bus = await connectJetStreamBus({
         servers: this.settings.natsUrl.split(','),
         name: 'dicom-gateway',
+        stream: { replicas: this.settings.natsStreamReplicas },
         onHandlerError: (err) => this.logger.error({ err }, 'event handler failed'),
       });
       this.logger.info('event bus: NATS JetStream');
@@ -29,6 +36,7 @@ export class GatewayEventBus implements OnModuleInit, OnApplicationShutdown {
       this.bus = new InProcessBus();
       this.logger.info('event bus: in-process (embedded defaults)');
     }
+    this.markConnected();
   }
 
   get events(): EventBus {

@@ -27,6 +27,10 @@ export class TypeormAssociations implements Associations {
     return this.db.run(async (m) => (await withContexts(m, await m.findBy(AssociationRow, { callingAet, calledAet })))[0]);
   }
 
+  hasCallingAet(callingAet: string): Promise<boolean> {
+    return this.db.run((m) => m.existsBy(AssociationRow, { callingAet }));
+  }
+
   async create(draft: AssociationDraft): Promise<Association> {
     try {
       return await this.db.transaction(async (m) => {

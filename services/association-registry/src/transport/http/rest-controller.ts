@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, ParseUUIDPipe, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { ValidationError } from '../../domain/errors';
-import { BearerTokenGuard } from './bearer-token.guard';
+import { BearerTokenGuard } from '@dicom-router/service-runtime';
 import { ErrorDto } from './dto';
 import { ErrorFilter } from './error.filter';
 

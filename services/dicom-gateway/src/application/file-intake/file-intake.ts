@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NotPart10Error, readPart10Header } from '@dicom-router/dicom-data';
 import { DimseFailure, Status } from '@dicom-router/dicom-network';
-import type { StoreInstanceUseCase, StoreOutcome } from '../store-instance/store-instance.use-case';
+import type { StoreInstanceRequest, StoreInstanceUseCase, StoreOutcome } from '../store-instance/store-instance.use-case';
 import { fileSpecMatcher } from './file-spec';
 
 export interface FileIntakeSettings {
@@ -46,6 +46,12 @@ export class FileIntake {
     private readonly settings: FileIntakeSettings,
     private readonly store: StoreInstanceUseCase,
     private readonly log: FileIntakeLog,
+    /**
+     * Runs after the instance is stored and before the file is moved or deleted; throws a
+     * DimseFailure when the instance did not reach its destinations (A700H: the file stays and is
+     * tried again; any other status: it goes to the error folder with the reason).
+     */
+    private readonly route?: (outcome: StoreOutcome, request: StoreInstanceRequest) => Promise<void>,
   ) {
     this.matches = fileSpecMatcher(settings.fileSpec);
   }
@@ -88,14 +94,17 @@ export class FileIntake {
     const stream = fs.createReadStream(file);
     try {
       const { meta, dataSet } = await readPart10Header(stream);
-      const outcome = await this.store.execute({
-        source: `file-intake:${this.settings.name}`,
+      const request = {
+        source: `file-intake:${this.settings.name}` as const,
         sourceApplicationEntityTitle: meta.sourceApplicationEntityTitle,
         sopClassUid: meta.mediaStorageSopClassUid,
         sopInstanceUid: meta.mediaStorageSopInstanceUid,
         transferSyntaxUid: meta.transferSyntaxUid,
         dataSet,
-      });
+      };
+      const outcome = await this.store.execute(request);
+      // A route target: the file leaves only once its destinations confirmed (a DimseFailure otherwise).
+      await this.route?.(outcome, request);
       await this.afterStore(file, name);
       this.seen.delete(name);
       this.log.stored(file, outcome);

@@ -6,8 +6,11 @@ import type { CloudEventJson } from '@dicom-router/contracts';
 import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
 import { instanceKey } from './instance-key';
 
-/** The DIMSE outcome, and the object when one was written. */
-export type StoreOutcome = DimseOutcome & { stored?: StoredObject };
+/**
+ * The DIMSE outcome, and the object when one was written with the leading attributes read in
+ * front of its Pixel Data (what synchronous routing evaluates its rules on).
+ */
+export type StoreOutcome = DimseOutcome & { stored?: StoredObject; attributes?: LeadingAttributes };
 
 /** What to do when an instance with the same SOP Instance UID is already stored. */
 export type DuplicatePolicy = 'overwrite' | 'reject' | 'keep-first';
@@ -88,7 +91,7 @@ export class StoreInstanceUseCase {
       await this.storage.delete(key).catch(() => undefined);
       throw new DimseFailure(Status.OutOfResources, `event bus and outbox unavailable: ${describe(err)}`);
     }
-    return { status: Status.Success, stored };
+    return { status: Status.Success, stored, attributes };
   }
 
   /** Read the data set's prefix up to the pixel data (bounded), keeping the chunks for the writer. */

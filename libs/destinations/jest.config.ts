@@ -1,0 +1,5 @@
+export default {
+  displayName: 'destinations',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'routing-rules',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worklist',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'async-filer',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,50 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { EventBus } from '@dicom-router/messaging';
+import type { Database } from '@dicom-router/persistence';
+import { API_TOKEN, BearerTokenGuard, type Logger } from '@dicom-router/service-runtime';
+import type { FilerOptions } from './filer-settings';
+import { FilerMetrics } from './infrastructure/filer-metrics';
+import { FilerRuntime } from './infrastructure/filer-runtime';
+import { FILER_BUS, FILER_DATABASE, FILER_SETTINGS, LOGGER, NATS_URL } from './tokens';
+import { DocumentsController } from './transport/documents.controller';
+import { FilersController } from './transport/filers.controller';
+
+export interface FilerModuleOptions {
+  readonly options: FilerOptions;
+  /** Opened by the host with FILER_MIGRATIONS (one embedded database per process). */
+  readonly database: Database;
+  /** The bearer token every REST call must carry. */
+  readonly apiToken: string;
+  readonly logger: Logger;
+  /** Standalone: the filer consumes JetStream itself. */
+  readonly natsUrl?: string;
+  /** Hosted: the host's bus, resolved once it is connected. */
+  readonly bus?: Promise<EventBus>;
+}
+
+/**
+ * The async-filer's queue, delivery and REST API, mountable in any Nest application (standalone in
+ * main.ts, or the all-in-one process). Health and metrics endpoints belong to the host.
+ */
+@Module({})
+export class FilerModule {
+  static register(options: FilerModuleOptions): DynamicModule {
+    return {
+      module: FilerModule,
+      controllers: [DocumentsController, FilersController],
+      providers: [
+        { provide: FILER_SETTINGS, useValue: options.options },
+        { provide: LOGGER, useValue: options.logger },
+        { provide: FILER_DATABASE, useValue: options.database },
+        { provide: API_TOKEN, useValue: options.apiToken },
+        ...(options.natsUrl ? [{ provide: NATS_URL, useValue: options.natsUrl }] : []),
+        // Wrapped: Nest would await a bare promise while resolving providers, before the host's bus exists.
+        ...(options.bus ? [{ provide: FILER_BUS, useValue: { bus: options.bus } }] : []),
+        BearerTokenGuard,
+        FilerMetrics,
+        FilerRuntime,
+      ],
+      exports: [FilerRuntime, FilerMetrics],
+    };
+  }
+}

@@ -1,0 +1,48 @@
+import type { DynamicModule, InjectionToken, Provider } from '@nestjs/common';
+import type { EventBus } from '@dicom-router/messaging';
+import type { Database } from '@dicom-router/persistence';
+import type { Logger } from '@dicom-router/service-runtime';
+import { FilerModule } from './filer.module';
+import { FILER_DEFAULTS, type FilerOptions } from './filer-settings';
+
+export interface HostedFilerOptions {
+  readonly settings: Pick<FilerOptions, 'production' | 'storageLocation' | 's3' | 'tls'>;
+  /** The host's database, opened with FILER_QUEUE_MIGRATIONS beside its outbox. */
+  readonly database: Database;
+  readonly apiToken: string;
+  readonly logger: Logger;
+  /** Where the host's event bus comes from: a provider of the host, and how to get the bus once connected. */
+  readonly busFrom: { readonly inject: InjectionToken; readonly pick: (host: never) => Promise<EventBus> };
+}
+
+const HOST_BUS_LINK = Symbol('HOST_BUS_LINK');
+
+/**
+ * The parts a host (the all-in-one `npm start`) adds to its Nest module to run async-filer inside
+ * itself: the filer module (queue, delivery, REST under /api/v1/documents and /api/v1/filers) and a
+ * provider that hands it the host's event bus. One process, one embedded database: its transactions
+ * are serialised by the database itself, so one delivery worker needs no row locks to be safe.
+ */
+export function hostedFilerParts(options: HostedFilerOptions): { imports: DynamicModule[]; providers: Provider[] } {
+  let resolveBus!: (bus: Promise<EventBus>) => void;
+  const bus = new Promise<EventBus>((resolve) => (resolveBus = resolve));
+  return {
+    imports: [
+      FilerModule.register({
+        options: { ...FILER_DEFAULTS, ...options.settings },
+        database: options.database,
+        apiToken: options.apiToken,
+        logger: options.logger,
+        bus,
+      }),
+    ],
+    providers: [
+      {
+        provide: HOST_BUS_LINK,
+        // Runs before any onModuleInit: hands over the promise, which the bus resolves once connected.
+        useFactory: (host: never) => resolveBus(options.busFrom.pick(host)),
+        inject: [options.busFrom.inject],
+      },
+    ],
+  };
+}

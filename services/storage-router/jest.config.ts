@@ -1,0 +1,5 @@
+export default {
+  displayName: 'storage-router',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
