@@ -2,8 +2,17 @@ import { DicomClient, EXPLICIT_VR_LITTLE_ENDIAN, type ClientAssociation } from '
 import { writeDataSet, type DicomJson } from '@dicom-router/worklist';
 import { MODALITY_WORKLIST_FIND, type WorklistProcessHandle } from './worklist';
 
+/** The Scheduled Station AE Title and Start Date of an item's first Scheduled Procedure Step. */
+export function stationAndDateOf(item: DicomJson): [station: string, date: string] {
+  const step = (item['00400100']?.Value as Array<Record<string, { Value?: unknown[] }>>)[0];
+  return [String(step['00400001']?.Value?.[0]), String(step['00400002']?.Value?.[0])];
+}
+
+/** Where items are posted: worklist-process, or a gateway hosting it; its output explains a failed load. */
+export type ItemsEndpoint = Pick<WorklistProcessHandle, 'post' | 'process'>;
+
 /** Posts items in batches that stay below the endpoint's body limit. */
-export async function loadItems(worklist: WorklistProcessHandle, items: readonly DicomJson[], batch = 2000): Promise<void> {
+export async function loadItems(worklist: ItemsEndpoint, items: readonly DicomJson[], batch = 2000): Promise<void> {
   for (let start = 0; start < items.length; start += batch) {
     const response = await worklist
       .post('/api/v1/worklist/items', JSON.stringify(items.slice(start, start + batch)), 'application/dicom+json')
