@@ -1,10 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@dicom-router/persistence';
-import { closeOnSignals, createLogger, PinoNestLogger, resolveApiToken } from '@dicom-router/service-runtime';
+import { closeOnSignals, createLogger, PinoNestLogger, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
 import { AppModule } from './app.module';
+import { FILER_API_DESCRIPTION } from './filer.module';
 import { loadFilerSettings } from './filer-settings';
 import { FILER_ENTITIES, FILER_MIGRATIONS } from './schema';
-import { setUpFilerOpenApi } from './transport/openapi';
 
 /**
  * Load and validate every setting first (all errors at once), open and migrate the queue database,
@@ -23,7 +23,7 @@ export async function startAsyncFiler(): Promise<void> {
   try {
     const apiToken = await resolveApiToken(settings.apiToken, settings.dataDir, logger);
     const app = await NestFactory.create(AppModule.register(settings, logger, database, apiToken), { logger: new PinoNestLogger(logger) });
-    setUpFilerOpenApi(app);
+    setUpOpenApi(app, 'async-filer', FILER_API_DESCRIPTION);
     await app.listen(settings.httpPort, '::');
     closeOnSignals(() => app.close().finally(() => database.close()), logger);
     logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/api/v1, /api/docs, /health/live, /health/ready, /metrics)');

@@ -9,6 +9,9 @@ import { FILER_BUS, FILER_DATABASE, FILER_SETTINGS, LOGGER, NATS_URL } from './t
 import { DocumentsController } from './transport/documents.controller';
 import { FilersController } from './transport/filers.controller';
 
+/** What the async-filer REST API offers, for the OpenAPI document. */
+export const FILER_API_DESCRIPTION = 'The queue of asynchronous routing: documents per filer and status, requeue, purge, pause/resume.';
+
 export interface FilerModuleOptions {
   readonly options: FilerOptions;
   /** Opened by the host with FILER_MIGRATIONS (one embedded database per process). */

@@ -32,7 +32,7 @@ export async function startGateway(): Promise<void> {
       logger: new PinoNestLogger(logger),
     });
     if (hosted) {
-      const apis = [hosted.registry.REGISTRY_API_DESCRIPTION, hosted.worklist.WORKLIST_API_DESCRIPTION, 'Filer queues; destinations (C-ECHO) and routes (dry run).'];
+      const apis = [hosted.registry.REGISTRY_API_DESCRIPTION, hosted.worklist.WORKLIST_API_DESCRIPTION, hosted.filer.FILER_API_DESCRIPTION, 'Destinations (C-ECHO) and routes (dry run).'];
       setUpOpenApi(app, 'all services in one process', apis.join(' '));
     }
     await app.listen(settings.httpPort, '::');
