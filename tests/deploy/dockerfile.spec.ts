@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { WORKSPACE_ROOT } from '../support/gateway';
+import { GATEWAY_NODE_FLAGS, WORKSPACE_ROOT } from '../support/gateway';
 import { CHART_DIR, DOCKER_DIR, K8S_DIR, readYaml } from './deploy-files';
 
 const dockerfile = fs.readFileSync(path.join(DOCKER_DIR, 'Dockerfile'), 'utf8');
@@ -55,9 +55,10 @@ describe('docker/Dockerfile', () => {
     expect(target.lines).toContain(`COPY --from=build /out/services/${name}/ /app/services/${name}/`);
   });
 
-  it('caps the gateway’s young generation (--max-semi-space-size=4, ~22 MB less RSS)', () => {
+  it('runs the gateway with the node flags the tests run it with (a capped young generation: less RSS)', () => {
     const cmd = stage('dicom-gateway').lines.find((l) => l.startsWith('CMD')) as string;
-    expect(JSON.parse(cmd.slice(3).trim())).toContain('--max-semi-space-size=4');
+    const args = JSON.parse(cmd.slice(3).trim()) as string[];
+    expect(args.slice(1, 1 + GATEWAY_NODE_FLAGS.length)).toEqual(GATEWAY_NODE_FLAGS);
   });
 
   it('runs as a fixed non-root numeric user, with a HEALTHCHECK and local state in a volume', () => {

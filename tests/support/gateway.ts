@@ -13,6 +13,11 @@ import { tempDir } from './tmp';
 
 export const WORKSPACE_ROOT = path.resolve(__dirname, '..', '..');
 export const GATEWAY_MAIN = path.join(WORKSPACE_ROOT, 'services', 'dicom-gateway', 'dist', 'main.js');
+/**
+ * Node flags the gateway runs with, as in its image (docker/Dockerfile) and `npm start`: a 4 MB
+ * young-generation semi-space keeps short-lived PDU buffers from inflating RSS during large transfers.
+ */
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4'];
 
 export interface StartGatewayOptions {
   /**
@@ -111,7 +116,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     ...(options.tls ? gatewayTlsEnv(options.tls) : {}),
     ...options.env,
   };
-  const proc = spawnProcess(process.execPath, [GATEWAY_MAIN], { name: `gateway(dicom ${dicomPort}, http ${httpPort})`, cwd: dir, env });
+  const proc = spawnProcess(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { name: `gateway(dicom ${dicomPort}, http ${httpPort})`, cwd: dir, env });
   try {
     await waitForHttp(`http://127.0.0.1:${httpPort}/health/ready`, { process: proc, timeoutMs: options.readyTimeoutMs ?? 30_000 });
   } catch (e) {
