@@ -185,6 +185,19 @@ listeners:
     expect(parseIssues(listeners('dns'))).toEqual(['listeners[0].negotiation: must be one of "static", "registry" (got "dns")']);
   });
 
+  it('gives routes and filers without a condition the condition "true" (every instance)', () => {
+    const production = parseProduction(`
+destinations:
+  - { name: pacs, host: pacs.example.org, port: 104, calledAet: PACS }
+routes:
+  - { name: all, destinations: [pacs] }
+filers:
+  - { name: queue, destination: pacs }
+`);
+    expect(production.routes[0].condition).toBe('true');
+    expect(production.filers[0].condition).toBe('true');
+  });
+
   it('limits maxPduLength to 4 KiB … 16 MiB', () => {
     const listener = (max: number) => `listeners:\n  - { name: a, port: 104, remoteAets: ['*'], maxPduLength: ${max} }`;
     expect(parseIssues(listener(1024))).toEqual(['listeners[0].maxPduLength: must be at least 4096 (got 1024)']);
