@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { CloudEvent } from 'cloudevents';
 import { randomBytes } from 'node:crypto';
-import { closedPort, TcpProxy } from './__fixtures__/tcp-proxy';
+import { closedPort, TcpProxy } from './testing';
 import { BusUnavailableError } from './errors';
 import type { DeliveryContext } from './event-bus';
 import { connectJetStreamBus, type JetStreamBus, type JetStreamBusOptions } from './jetstream-bus';
@@ -237,8 +237,8 @@ describe('NATS unavailable', () => {
   });
 
   it('rejects publish with BusUnavailableError within the timeout when the server goes away, and recovers', async () => {
-    const proxy = new TcpProxy('127.0.0.1', Number(new URL(NATS_URL).port || 4222));
-    const port = await proxy.listen();
+    const proxy = new TcpProxy(Number(new URL(NATS_URL).port || 4222));
+    const port = await proxy.open();
     try {
       const b = await bus({ servers: `nats://127.0.0.1:${port}`, publishTimeoutMs: 1_500, reconnectTimeWaitMs: 100 });
       await b.publish(storedEvent());
@@ -254,7 +254,7 @@ describe('NATS unavailable', () => {
       expect(error).toBeInstanceOf(BusUnavailableError);
       expect(Date.now() - started).toBeLessThan(1_500 + 500);
 
-      await proxy.listen(port);
+      await proxy.open(port);
       const deadline = Date.now() + 10_000;
       let recovered = false;
       while (!recovered && Date.now() < deadline) {

@@ -6,7 +6,7 @@ import { buffer } from 'node:stream/consumers';
 import { createStorageLocation, type StorageLocationOptions } from './create-storage-location';
 import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError } from './errors';
 import type { StorageLocation } from './storage-location';
-import { S3RVER_CREDENTIALS, S3Server } from './test-support/s3-server';
+import { S3RVER_CREDENTIALS, S3Server } from './testing';
 import { ThrottlingProxy } from './test-support/throttling-proxy';
 import { expectSameBytes, randomChunks, sha256, writeAll } from './test-support/write';
 

@@ -1,4 +1,4 @@
-import { closedPort } from '../__fixtures__/tcp-proxy';
+import { closedPort } from '@dicom-router/messaging/testing';
 import { storedEvent } from '../__fixtures__/events';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '../index';

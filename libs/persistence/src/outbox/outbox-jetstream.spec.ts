@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import { BACKENDS, outboxRows } from '../__fixtures__/backends';
 import { storedEvent } from '../__fixtures__/events';
-import { TcpProxy } from '../__fixtures__/tcp-proxy';
+import { TcpProxy } from '@dicom-router/messaging/testing';
 import type { Database } from '../database/data-source';
 import { Outbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
@@ -91,8 +91,8 @@ describe.each(BACKENDS)('outbox into NATS JetStream, $name', (backend) => {
   });
 
   it('keeps an event in the outbox while NATS is unreachable and publishes it exactly once when it returns', async () => {
-    const proxy = new TcpProxy('127.0.0.1', Number(new URL(NATS_URL).port || 4222));
-    const port = await proxy.listen();
+    const proxy = new TcpProxy(Number(new URL(NATS_URL).port || 4222));
+    const port = await proxy.open();
     try {
       const b = await bus({ servers: `nats://127.0.0.1:${port}`, publishTimeoutMs: 1_000, reconnectTimeWaitMs: 100 });
       const relay = new OutboxRelay(db, b, relayOptions);
@@ -105,7 +105,7 @@ describe.each(BACKENDS)('outbox into NATS JetStream, $name', (backend) => {
       await expect(relay.drainOnce()).rejects.toMatchObject({ name: 'BusUnavailableError' });
       expect((await outboxRows(db)).find((r) => r.id === event.id)).toMatchObject({ attempts: 1, published: false });
 
-      await proxy.listen(port);
+      await proxy.open(port);
       const deadline = Date.now() + 10_000;
       let published = 0;
       while (published === 0 && Date.now() < deadline) published = await relay.drainOnce().catch(() => 0);

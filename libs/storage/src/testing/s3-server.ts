@@ -1,10 +1,25 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import S3rver from 's3rver';
 
+/**
+ * Test support, a separate entry point (`@dicom-router/storage/testing`) that only specs, test
+ * harnesses and benchmarks import: s3rver 3.7.1 in the test process on a loopback port.
+ *
+ * s3rver answers AbortMultipartUpload with 405 and has no ListMultipartUploads, so "no multipart upload
+ * remains" is read from its directory: an open upload is `<bucket>/._S3rver_uploads/<uploadId>/`, a
+ * stored object is `<bucket>/<key>._S3rver_object`. A small middleware implements
+ * AbortMultipartUpload on that layout (remove the upload's directory, NoSuchUpload for an unknown id),
+ * so the directory shows what a server honouring the abort would hold; `abortSupported = false`
+ * turns that off, to test a server that refuses the abort.
+ */
+
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+const OBJECT_SUFFIX = '._S3rver_object';
+const UPLOADS_DIR = '._S3rver_uploads';
 
 export interface LoggedRequest {
   method: string;
@@ -12,24 +27,19 @@ export interface LoggedRequest {
   status: number;
 }
 
-/**
- * s3rver 3.7.1 in this process, on a loopback port, storing into a temporary directory.
- * s3rver answers AbortMultipartUpload with 405 and has no ListMultipartUploads, so "no multipart upload
- * remains" is checked on its directory: an open upload is `<bucket>/._S3rver_uploads/<uploadId>/`.
- * With `abortSupported`, a small middleware implements AbortMultipartUpload on that layout (remove the
- * upload's directory, NoSuchUpload for an unknown id) so that the directory shows what a server honouring
- * the abort would hold.
- */
 export class S3Server {
   readonly requests: LoggedRequest[] = [];
-  abortSupported = true;
   private server: S3rver | undefined;
   private endpointUrl = '';
 
   private constructor(readonly directory: string) {}
 
-  static async start(buckets: string[] = ['test']): Promise<S3Server> {
-    const harness = new S3Server(await mkdtemp(join(tmpdir(), 's3rver-')));
+  /** Whether the middleware implements AbortMultipartUpload (s3rver alone answers 405). */
+  abortSupported = true;
+
+  /** Serves `buckets`, storing into a new directory under `parentDir`. */
+  static async start(buckets: string[] = ['test'], parentDir = tmpdir()): Promise<S3Server> {
+    const harness = new S3Server(await mkdtemp(join(parentDir, 's3rver-')));
     const server = new S3rver({
       port: 0,
       address: '127.0.0.1',
@@ -58,10 +68,32 @@ export class S3Server {
     return this.endpointUrl;
   }
 
+  get port(): number {
+    return Number(new URL(this.endpointUrl).port);
+  }
+
   /** Multipart uploads started and neither completed nor aborted. */
   async openUploads(bucket = 'test'): Promise<string[]> {
-    const uploads = join(this.directory, bucket, '._S3rver_uploads');
+    const uploads = join(this.directory, bucket, UPLOADS_DIR);
     return existsSync(uploads) ? readdir(uploads) : [];
+  }
+
+  /** Keys of the objects stored in the bucket, read from s3rver's directory. */
+  async objectKeys(bucket: string): Promise<string[]> {
+    const root = join(this.directory, bucket);
+    const keys: string[] = [];
+    const walk = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== UPLOADS_DIR) await walk(full);
+        } else if (entry.name.endsWith(OBJECT_SUFFIX)) {
+          keys.push(relative(root, full).slice(0, -OBJECT_SUFFIX.length));
+        }
+      }
+    };
+    await walk(root);
+    return keys.sort();
   }
 
   async stop(): Promise<void> {
@@ -74,7 +106,7 @@ export class S3Server {
     uploadId: string,
     ctx: { status: number; type: string; body: unknown },
   ): Promise<void> {
-    const dir = join(this.directory, bucket, '._S3rver_uploads', uploadId);
+    const dir = join(this.directory, bucket, UPLOADS_DIR, uploadId);
     if (!/^[0-9a-f]+$/.test(uploadId) || !existsSync(dir)) {
       ctx.status = 404;
       ctx.type = 'application/xml';
