@@ -1,11 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import fs from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
-import { Writable, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Writable, finished, type Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError, filesystemError, systemErrorCode } from './errors';
-import { DEFAULT_HIGH_WATER_MARK, HashingStream } from './hashing-stream';
+import { DEFAULT_HIGH_WATER_MARK } from './hashing-stream';
 import { RESERVED_TOP_SEGMENT, validateObjectKey } from './keys';
 import type { ObjectWriter, StorageLocation, StoredObject } from './storage-location';
 
@@ -130,8 +131,8 @@ export class FileStorageLocation implements StorageLocation {
 type WriterState = 'open' | 'committing' | 'committed' | 'failed' | 'aborted';
 
 class FileObjectWriter implements ObjectWriter {
-  readonly stream: HashingStream;
-  private readonly sink: FileSink;
+  readonly stream: HashingFileSink;
+  /** Settles when the sink has finished (file fsynced and closed) or failed: undefined or the failure. */
   private readonly written: Promise<unknown>;
   private state: WriterState = 'open';
   private committing: Promise<StoredObject> | undefined;
@@ -143,14 +144,10 @@ class FileObjectWriter implements ObjectWriter {
     private readonly temporary: string,
     highWaterMark: number,
   ) {
-    this.stream = new HashingStream(highWaterMark);
-    this.sink = new FileSink(temporary, highWaterMark);
+    this.stream = new HashingFileSink(temporary, highWaterMark);
     // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
     this.stream.on('error', () => undefined);
-    this.written = pipeline(this.stream, this.sink).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    this.written = new Promise((resolve) => finished(this.stream, (error) => resolve(error ?? undefined)));
   }
 
   commit(): Promise<StoredObject> {
@@ -167,14 +164,12 @@ class FileObjectWriter implements ObjectWriter {
   private async finish(): Promise<StoredObject> {
     this.state = 'committing';
     try {
-      this.stream.end();
+      if (!this.stream.writableEnded) this.stream.end();
       const failure = await this.written;
       if (failure !== undefined) throw filesystemError('write', failure);
       // The sink fsynced and closed the file in _final; now make its name durable.
-      const directory = dirname(this.target);
-      const created = await mkdir(directory, { recursive: true });
-      await rename(this.temporary, this.target);
-      for (const dir of directoriesToSync(directory, created)) await fsyncDirectory(dir);
+      const created = await moveIntoPlace(this.temporary, this.target);
+      for (const dir of directoriesToSync(dirname(this.target), created)) await fsyncDirectory(dir);
       this.state = 'committed';
       return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
     } catch (error) {
@@ -195,9 +190,8 @@ class FileObjectWriter implements ObjectWriter {
     if (this.state === 'committed') return;
     this.state = 'aborted';
     this.stream.destroy(reason);
-    this.sink.destroy();
     await this.written;
-    if (!this.sink.closed) await new Promise((resolve) => this.sink.once('close', resolve));
+    if (!this.stream.closed) await new Promise((resolve) => this.stream.once('close', resolve));
     try {
       await unlink(this.temporary);
     } catch (error) {
@@ -210,9 +204,16 @@ class FileObjectWriter implements ObjectWriter {
   }
 }
 
-/** Writes into a new file (never an existing one: `wx`), fsyncs and closes it on end. */
-class FileSink extends Writable {
-  private handle: FileHandle | undefined;
+/**
+ * Writes into a new file (never an existing one: `wx`), computing the SHA-256 and count of exactly the
+ * bytes handed to the file in the same pass; fdatasyncs and closes it on end. One stream, no transform
+ * in front: a C-STORE of a few kilobytes costs a handful of system calls and little else.
+ */
+class HashingFileSink extends Writable {
+  private fd: number | undefined;
+  private readonly hash: Hash = createHash('sha256');
+  private count = 0;
+  private digest: string | undefined;
 
   constructor(
     private readonly path: string,
@@ -221,65 +222,102 @@ class FileSink extends Writable {
     super({ highWaterMark });
   }
 
-  override _construct(callback: (error?: Error | null) => void): void {
-    mkdir(dirname(this.path), { recursive: true })
-      .then(() => open(this.path, 'wx'))
-      .then(
-        (handle) => {
-          this.handle = handle;
-          callback();
-        },
-        (error: unknown) => callback(filesystemError('write', error)),
-      );
+  /** Bytes written so far (not `size`/`length`, which stream consumers read as the total length). */
+  get byteCount(): number {
+    return this.count;
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.writeAll([chunk]).then(
-      () => callback(),
+  /** Lowercase hex SHA-256 of every byte written; only once the stream has finished. */
+  sha256(): string {
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    openNew(this.path).then(
+      (fd) => {
+        this.fd = fd;
+        callback();
+      },
       (error: unknown) => callback(filesystemError('write', error)),
     );
   }
 
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.writeAll([chunk], callback);
+  }
+
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
-    this.writeAll(chunks.map((c) => c.chunk)).then(
-      () => callback(),
-      (error: unknown) => callback(filesystemError('write', error)),
+    this.writeAll(
+      chunks.map((c) => c.chunk),
+      callback,
     );
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    const handle = this.handle as FileHandle;
-    handle
-      .sync()
-      .then(() => handle.close())
-      .then(
-        () => {
-          this.handle = undefined;
-          callback();
-        },
-        (error: unknown) => callback(filesystemError('fsync', error)),
-      );
+    const fd = this.fd as number;
+    // fdatasync: the data and the file's size, all a reader needs; the name is made durable on commit.
+    fs.fdatasync(fd, (syncError) => {
+      this.fd = undefined;
+      fs.close(fd, (closeError) => {
+        const error = syncError ?? closeError;
+        callback(error ? filesystemError('fsync', error) : null);
+      });
+    });
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const handle = this.handle;
-    this.handle = undefined;
-    if (!handle) return callback(error);
-    handle.close().then(
-      () => callback(error),
-      () => callback(error),
-    );
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd === undefined) return callback(error);
+    fs.close(fd, () => callback(error));
   }
 
-  private async writeAll(buffers: Buffer[]): Promise<void> {
-    const handle = this.handle as FileHandle;
-    let pending = buffers;
-    // writev may write less than asked (signals, quotas); continue from where it stopped.
-    while (pending.length > 0) {
-      const { bytesWritten } = await handle.writev(pending);
-      pending = dropBytes(pending, bytesWritten);
+  private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
+    for (const buffer of buffers) {
+      this.hash.update(buffer);
+      this.count += buffer.length;
     }
+    const next = (pending: Buffer[]): void => {
+      if (pending.length === 0) return callback();
+      // writev may write less than asked (signals, quotas); continue from where it stopped.
+      fs.writev(this.fd as number, pending, (error, bytesWritten) => {
+        if (error) return callback(filesystemError('write', error));
+        next(dropBytes(pending, bytesWritten));
+      });
+    };
+    next(buffers);
   }
+}
+
+const openFd = promisify(fs.open);
+
+/** Opens a new file for writing, creating the incoming directory on first use. */
+async function openNew(path: string): Promise<number> {
+  try {
+    return await openFd(path, 'wx');
+  } catch (error) {
+    if (systemErrorCode(error) !== 'ENOENT') throw error;
+  }
+  await mkdir(dirname(path), { recursive: true });
+  return openFd(path, 'wx');
+}
+
+/**
+ * Renames the finished file to its key's path, creating the directories on the way only when the
+ * rename says they are missing (most instances join a series whose directory exists). Returns the
+ * first directory created, as mkdir does.
+ */
+async function moveIntoPlace(from: string, to: string): Promise<string | undefined> {
+  try {
+    await rename(from, to);
+    return undefined;
+  } catch (error) {
+    if (systemErrorCode(error) !== 'ENOENT') throw error;
+  }
+  const created = await mkdir(dirname(to), { recursive: true });
+  await rename(from, to);
+  return created;
 }
 
 function dropBytes(buffers: Buffer[], count: number): Buffer[] {
@@ -310,13 +348,13 @@ function directoriesToSync(directory: string, firstCreated: string | undefined):
   return dirs;
 }
 
-async function fsyncDirectory(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+function fsyncDirectory(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.open(path, 'r', (openError, fd) => {
+      if (openError) return reject(openError);
+      fs.fsync(fd, (syncError) => fs.close(fd, (closeError) => (syncError ?? closeError ? reject(syncError ?? closeError) : resolve())));
+    });
+  });
 }
 
 function isMissing(error: unknown): boolean {

@@ -38,7 +38,9 @@ interface BatchResult {
   failure?: { error: unknown };
 }
 
-type Mark = (work: (manager: EntityManager) => Promise<void>) => Promise<void>;
+/** Runs the statements that record a batch's outcome: inside the claiming transaction, or on their own. */
+type Mark = (statements: Statement[]) => Promise<void>;
+type Statement = { sql: string; parameters: unknown[] };
 
 const DEFAULT_RETENTION_MS = 3_600_000;
 const DEFAULT_PURGE_EVERY_MS = 60_000;
@@ -147,11 +149,18 @@ export class OutboxRelay {
     if (this.db.kind === 'postgres') {
       // The row locks last until commit, after publishing: another replica's relay skips these rows
       // rather than publishing them again, and takes the next ones.
-      return this.db.transaction(async (m) => this.publish(await this.claim(m, 'FOR UPDATE SKIP LOCKED'), (work) => work(m)));
+      return this.db.transaction(async (m) => this.publish(await this.claim(m, 'FOR UPDATE SKIP LOCKED'), (statements) => runAll(m, statements)));
     }
     // Embedded: one process, one relay. Publishing outside the queue keeps a slow or absent bus from
     // holding up every writer behind it.
-    return this.db.run((m) => this.claim(m, '')).then((rows) => this.publish(rows, (work) => this.db.transaction(work)));
+    // A lone statement (the usual case: every row published) commits by itself, without BEGIN/COMMIT.
+    return this.db
+      .run((m) => this.claim(m, ''))
+      .then((rows) =>
+        this.publish(rows, (statements) =>
+          statements.length === 1 ? this.db.run((m) => runAll(m, statements)) : this.db.transaction((m) => runAll(m, statements)),
+        ),
+      );
   }
 
   private claim(m: EntityManager, lock: string): Promise<Row[]> {
@@ -172,19 +181,19 @@ export class OutboxRelay {
         break;
       }
     }
-    await mark(async (m) => {
-      if (published.length > 0 && this.options.retentionMs === 0) {
-        await m.query(`DELETE FROM outbox_event WHERE id = ANY($1::uuid[])`, [published]);
-      } else if (published.length > 0) {
-        await m.query(`UPDATE outbox_event SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, [published]);
-      }
-      if (failure) {
-        await m.query(`UPDATE outbox_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-          failure.row.id,
-          describe(failure.error).slice(0, MAX_ERROR_LENGTH),
-        ]);
-      }
-    });
+    const statements: Statement[] = [];
+    if (published.length > 0 && this.options.retentionMs === 0) {
+      statements.push({ sql: `DELETE FROM outbox_event WHERE id = ANY($1::uuid[])`, parameters: [published] });
+    } else if (published.length > 0) {
+      statements.push({ sql: `UPDATE outbox_event SET published_at = clock_timestamp() WHERE id = ANY($1::uuid[])`, parameters: [published] });
+    }
+    if (failure) {
+      statements.push({
+        sql: `UPDATE outbox_event SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+        parameters: [failure.row.id, describe(failure.error).slice(0, MAX_ERROR_LENGTH)],
+      });
+    }
+    if (statements.length > 0) await mark(statements);
     return { claimed: rows.length, published: published.length, ...(failure && { failure: { error: failure.error } }) };
   }
 
@@ -195,6 +204,10 @@ export class OutboxRelay {
     const before = new Date(now - (this.options.retentionMs ?? DEFAULT_RETENTION_MS));
     return this.db.run((m) => m.query(`DELETE FROM outbox_event WHERE published_at < $1`, [before]));
   }
+}
+
+async function runAll(m: EntityManager, statements: Statement[]): Promise<void> {
+  for (const { sql, parameters } of statements) await m.query(sql, parameters);
 }
 
 function describe(err: unknown): string {
