@@ -4,6 +4,7 @@ import { DataSource, type DataSourceOptions, type EntityManager } from 'typeorm'
 import { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'typeorm-pglite';
 import { describeUrl, scrubCredentials } from './redact';
+import { EmbeddedVacuum } from './embedded-vacuum';
 import { SerialQueue } from './serial-queue';
 
 export interface DatabaseLogger {
@@ -22,6 +23,8 @@ export interface OpenDatabaseOptions {
   connectTimeoutMs?: number;
   /** PostgreSQL only: connections in the pool. */
   poolSize?: number;
+  /** Embedded only: how often dead rows are looked for and vacuumed (PGlite runs no autovacuum). Default 10 s. */
+  vacuumIntervalMs?: number;
 }
 
 export type DatabaseKind = 'postgres' | 'embedded';
@@ -30,12 +33,15 @@ type Work<T> = (manager: EntityManager) => Promise<T>;
 // Any constant shared by every replica: whoever holds it runs the migrations, the others wait.
 const MIGRATION_LOCK_KEY = 0x44_49_43_4f; // "DICO"
 
+const DEFAULT_VACUUM_INTERVAL_MS = 10_000;
+
 /** typeorm-pglite keeps one PGlite instance per process, so only one embedded database can be open. */
 let embeddedOpen = false;
 
 /** A TypeORM DataSource plus the discipline its backend needs. Made by openDatabase(). */
 export class Database {
   readonly #queue: SerialQueue | null;
+  #vacuum: EmbeddedVacuum | undefined;
   #closed = false;
 
   constructor(
@@ -56,9 +62,17 @@ export class Database {
     return this.exclusive(() => work(this.dataSource.manager));
   }
 
+  /** Embedded: autovacuum's job, which single-user PostgreSQL does not do (see EmbeddedVacuum). */
+  startVacuum(options: ConstructorParameters<typeof EmbeddedVacuum>[1]): void {
+    if (this.kind !== 'embedded' || this.#closed) return;
+    this.#vacuum ??= new EmbeddedVacuum((work) => this.run(work), options);
+    this.#vacuum.start();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#vacuum?.stop();
     // Queued behind work in progress, so nothing is cut off half-way.
     await this.exclusive(() => this.dataSource.destroy());
     if (this.kind === 'embedded') embeddedOpen = false;
@@ -75,6 +89,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   try {
     const applied = await database.run(() => migrate(database.dataSource, database.kind));
     options.logger?.info(`database ${describe(options)}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`);
+    database.startVacuum({
+      intervalMs: options.vacuumIntervalMs ?? DEFAULT_VACUUM_INTERVAL_MS,
+      onError: (err) => options.logger?.warn(`database ${describe(options)}: vacuum failed: ${err instanceof Error ? err.message : String(err)}`),
+    });
     return database;
   } catch (err) {
     await database.close();
