@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { storescu, startStorescp } from '../support/dcmtk';
 import { readRssBytes, startGateway } from '../support/gateway';
 import { createTestDatabase } from '../support/postgres';
@@ -18,6 +19,7 @@ import { stopAll } from '../support/processes';
 import { syntheticInstance } from '../support/part10-files';
 import { tempDir } from '../support/tmp';
 import { PYDICOM_TEST_FILES } from '../support/tools';
+import { createStorageLocation, type StorageLocation } from '@dicom-router/storage';
 
 interface Scp {
   name: string;
@@ -122,10 +124,35 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
   return { name, port: gateway.dicomPort, calledAet: 'DICOM-ROUTER', pid: gateway.pid, stop: () => gateway.stop() };
 }
 
+/**
+ * The ceiling S3 sets: the same files written straight through the gateway's storage adapter (lib-storage
+ * into s3rver), one after another, no DICOM, no events. The gateway cannot be faster than this row.
+ */
+async function timeStorageAlone(location: StorageLocation, workload: Workload): Promise<number> {
+  const started = performance.now();
+  let n = 0;
+  for (const file of workload.files) {
+    const writer = location.createWriter(`bench/alone/${n++}.dcm`);
+    await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writer.stream);
+    await writer.commit();
+  }
+  return (performance.now() - started) / 1000;
+}
+
+/** Set while the S3 setup runs: the same bucket, reached by the bench itself. */
+let benchS3: StorageLocation | undefined;
+
 /** The deployed shape: S3 (s3rver on loopback, in this process), NATS JetStream, PostgreSQL. */
 async function startOursOnS3(): Promise<Scp> {
   const s3 = await S3Server.start(['bench']);
   const database = await createTestDatabase('bench');
+  benchS3 = createStorageLocation('s3://bench/alone', {
+    endpoint: s3.endpoint,
+    region: 'us-east-1',
+    accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
+    secretAccessKey: S3RVER_CREDENTIALS.secretAccessKey,
+    forcePathStyle: true,
+  });
   const scp = await startOurs(
     {
       STORAGE_LOCATION: 's3://bench/router',
@@ -143,6 +170,7 @@ async function startOursOnS3(): Promise<Scp> {
     ...scp,
     stop: async () => {
       await scp.stop();
+      benchS3 = undefined;
       await database.drop();
       await s3.stop();
     },
@@ -179,6 +207,11 @@ async function main(): Promise<void> {
         rows.push(
           `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB`,
         );
+        if (benchS3) {
+          const alone = await timeStorageAlone(benchS3, workload);
+          const aloneRatio = alone / (baseline.get(workload.name) as number);
+          rows.push(`${'  S3 writer alone (no DICOM, no events)'.padEnd(40)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x`);
+        }
       }
       const { one, many } = await parallelSpeedup(scp, ct, Math.max(50, Math.floor(count / parallel)), parallel);
       parallelRows.push(`${scp.name.padEnd(40)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);

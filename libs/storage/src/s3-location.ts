@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PassThrough, finished, type Readable } from 'node:stream';
+import { Writable, finished, type Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   DeleteObjectCommand,
@@ -43,9 +43,10 @@ interface S3Target {
 /**
  * Objects in an S3 bucket under a prefix.
  *
- * Memory per writer ≈ (queueSize + 1) × partSize + 2 × highWaterMark: `queueSize` parts in flight
- * plus the one being assembled by lib-storage's chunker, plus the stream buffers. The defaults
- * (5 MiB × 2) come to about 16 MiB. Beyond that the writer's stream stops taking bytes (`write()`
+ * Memory per writer ≈ (queueSize + 1) × partSize + 2 × partSize + 3 × highWaterMark: `queueSize`
+ * parts in flight plus the one lib-storage's chunker carries over, the writer's two staging buffers
+ * (see PartFeeder), and the stream buffers. The defaults (5 MiB × 2) come to about 26 MiB, all of it
+ * reused or freed part by part. Beyond that the writer's stream stops taking bytes (`write()`
  * returns false), which is what pauses the DICOM socket upstream.
  *
  * The SHA-256 is known only once the last byte went through, after the upload started, so it cannot
@@ -87,6 +88,7 @@ export class S3StorageLocation implements StorageLocation {
         requestTimeout: options.requestTimeoutMs ?? 60_000,
       },
     });
+    releasePartBuffers(this.client);
     const prefix = target.prefix ? `/${target.prefix}` : '';
     const via = settings.endpoint ? ` via ${redactedEndpoint(settings.endpoint)}` : '';
     const style = settings.forcePathStyle ? ' (path-style)' : '';
@@ -175,10 +177,10 @@ interface WriterLimits {
 class S3ObjectWriter implements ObjectWriter {
   readonly stream: HashingStream;
   /**
-   * What lib-storage reads. Kept apart from `stream` because lib-storage destroys its body with a bare
-   * AbortError when it gives up; the caller's stream must fail with the reason instead.
+   * What lib-storage reads from. Kept apart from `stream` so that the caller's stream fails with the
+   * upload's reason, not with whatever lib-storage leaves its body in when it gives up.
    */
-  private readonly body: PassThrough;
+  private readonly feeder: PartFeeder;
   private readonly upload: Upload;
   /** Settles once lib-storage has finished every request it started: no part is still in flight. */
   private readonly uploaded: Promise<{ error?: unknown }>;
@@ -195,18 +197,18 @@ class S3ObjectWriter implements ObjectWriter {
     limits: WriterLimits,
   ) {
     this.stream = new HashingStream(limits.highWaterMark);
-    this.body = new PassThrough({ highWaterMark: limits.highWaterMark });
+    this.feeder = new PartFeeder(limits.partSize, limits.highWaterMark);
     // Failures are reported by commit(); the listeners keep an unobserved 'error' from crashing the process.
     this.stream.on('error', () => undefined);
-    this.body.on('error', () => undefined);
-    this.stream.pipe(this.body);
+    this.feeder.on('error', () => undefined);
+    this.stream.pipe(this.feeder);
     // pipe() does not pass on a destroyed source; without this the upload would wait for the end forever.
     finished(this.stream, { readable: false }, (error) => {
-      if (error) this.body.destroy(error);
+      if (error) this.feeder.destroy(error);
     });
     this.upload = new Upload({
       client,
-      params: { Bucket: bucket, Key: objectKey, Body: this.body, ContentType: contentType },
+      params: { Bucket: bucket, Key: objectKey, Body: this.feeder.body, ContentType: contentType },
       partSize: limits.partSize,
       queueSize: limits.queueSize,
       leavePartsOnError: false,
@@ -216,6 +218,8 @@ class S3ObjectWriter implements ObjectWriter {
       (error: unknown) => {
         // A writer still writing learns of the failure from its stream, instead of waiting for 'drain'.
         if (this.state === 'open') this.stream.destroy(s3Error('upload', error));
+        // Nobody reads the feeder any more: release what it holds and whatever waits on it.
+        this.feeder.destroy(s3Error('upload', error));
         return { error };
       },
     );
@@ -262,7 +266,7 @@ class S3ObjectWriter implements ObjectWriter {
     this.state = 'aborted';
     const cause = reason ?? new Error('aborted');
     this.stream.destroy(cause);
-    this.body.destroy(cause);
+    this.feeder.destroy(cause);
     await this.uploaded;
     const UploadId = this.upload.uploadId;
     if (UploadId === undefined) return;
@@ -272,6 +276,208 @@ class S3ObjectWriter implements ObjectWriter {
       if (httpStatus(error) === 404 || errorName(error) === 'NoSuchUpload') return;
       throw new StorageUnavailableError(`S3 multipart upload not aborted: ${shortReason(error)}`, { cause: error });
     }
+  }
+}
+
+/**
+ * Frees each multipart part's buffer as soon as S3 has it, instead of leaving it to V8.
+ *
+ * lib-storage copies every part into a new buffer (see PartFeeder). In flight for a while, those
+ * buffers die in V8's old generation, where dead ArrayBuffers are reclaimed only by a mark-compact,
+ * which V8 starts after some 64 MB of them: for a large object, tens of MB resident for nothing.
+ * A part's buffer is no longer needed once its UploadPart succeeded (S3 answers only once it has the
+ * whole part, so nothing is still being sent from it) and the next part was cut from another
+ * buffer: lib-storage's chunker carried over only the byte past the part, and that byte went into
+ * the next part's copy. Then the memory is moved to a new ArrayBuffer that nothing references (the
+ * old one is detached), and the next scavenge frees it.
+ *
+ * Only buffers of the shape PartFeeder's feed gives lib-storage's copies are touched: the part at
+ * offset 0 of a buffer exactly one byte longer. The writer's own staging buffers are part-sized and
+ * never match; a last part lying in the previous part's buffer keeps that buffer alive.
+ */
+function releasePartBuffers(client: S3Client): void {
+  interface UploadState {
+    /** The buffer under each started part's body, by part number, until the part before it is settled. */
+    readonly started: Map<number, WeakRef<ArrayBufferLike>>;
+    /** Parts S3 took whose buffer may be freed once the next part started. */
+    readonly done: Map<number, WeakRef<Uint8Array>>;
+  }
+  const uploads = new Map<string, UploadState>();
+  const settle = (state: UploadState, partNumber: number): void => {
+    const part = state.done.get(partNumber);
+    const next = state.started.get(partNumber + 1);
+    if (part === undefined || next === undefined) return;
+    state.done.delete(partNumber);
+    state.started.delete(partNumber + 1);
+    const body = part.deref();
+    if (body !== undefined && body.buffer !== next.deref()) detach(body.buffer);
+  };
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as { UploadId?: unknown; PartNumber?: unknown; Body?: unknown };
+      const uploadId = input.UploadId;
+      if (typeof uploadId !== 'string') return next(args);
+      if (context.commandName !== 'UploadPartCommand') {
+        // CompleteMultipartUpload or AbortMultipartUpload: the upload is over either way.
+        uploads.delete(uploadId);
+        return next(args);
+      }
+      const partNumber = Number(input.PartNumber);
+      const body = input.Body instanceof Uint8Array ? input.Body : undefined;
+      let state = uploads.get(uploadId);
+      if (state === undefined) uploads.set(uploadId, (state = { started: new Map(), done: new Map() }));
+      if (body !== undefined) state.started.set(partNumber, new WeakRef(body.buffer));
+      settle(state, partNumber - 1);
+      const result = await next(args);
+      if (body !== undefined && body.byteOffset === 0 && body.buffer.byteLength === body.byteLength + 1 && uploads.get(uploadId) === state) {
+        state.done.set(partNumber, new WeakRef(body));
+        settle(state, partNumber);
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'releasePartBuffers' },
+  );
+}
+
+/** Moves an ArrayBuffer's memory to a new, unreferenced one: views of it read as empty from now on. */
+function detach(buffer: ArrayBufferLike): void {
+  // Not `instanceof ArrayBuffer`: under a test runner the buffer may come from another realm.
+  if (Object.prototype.toString.call(buffer) !== '[object ArrayBuffer]') return;
+  structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+}
+
+/**
+ * The end of an S3 writer that lib-storage's Upload reads: it copies what it receives into two
+ * part-sized staging buffers, reused for the whole object, and hands them over as a pulled web
+ * ReadableStream.
+ *
+ * Why not a Readable of the received chunks: lib-storage's chunker keeps every chunk of a stream
+ * body until it holds more than a part, then copies them all into a new buffer (Buffer.concat). Kept
+ * that long, the DICOM socket's buffers would die in V8's old generation with the parts' copies;
+ * copied here on arrival, they die young and go with the next scavenge. And the chunker's copies get
+ * one fixed shape, a part and one byte, which releasePartBuffers relies on.
+ *
+ * Reuse is safe because the chunker cuts a part only once it holds more than partSize bytes and then
+ * copies everything it holds. Once it holds at least one byte, a datum that brings it past partSize
+ * is copied before it asks for the next one; the stream has a highWaterMark of 0, so each pull is
+ * such a request, and a pull after a staging buffer was handed over frees it. The first staged
+ * datum tops what the chunker holds up to partSize + 1, so it always carries exactly one byte into
+ * the next copy. Objects that fit in a part never allocate staging: their chunks go over as received.
+ */
+class PartFeeder extends Writable {
+  readonly body: ReadableStream<Uint8Array>;
+  private controller!: ReadableStreamDefaultController<Uint8Array>;
+  /** Bytes handed over as received, before staging starts (at most partSize). */
+  private direct = 0;
+  private staging: [Buffer, Buffer] | undefined;
+  private current = 0;
+  private filled = 0;
+  /** Size of the staging datum being filled: partSize, but the first one tops the direct bytes up to partSize + 1. */
+  private target = 0;
+  /** Resolves the pending pull; set while lib-storage waits for a datum. */
+  private pulled: (() => void) | undefined;
+  /** A datum waiting for lib-storage to pull it. */
+  private offered: { datum: Buffer; handedOver: () => void; failed: (error: Error) => void } | undefined;
+  private bodyEnded = false;
+
+  constructor(
+    private readonly partSize: number,
+    highWaterMark: number,
+  ) {
+    super({ highWaterMark });
+    this.body = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.controller = controller;
+        },
+        pull: () =>
+          new Promise<void>((resolve) => {
+            this.pulled = resolve;
+            this.serve();
+          }),
+        cancel: (reason) => {
+          this.destroy(reason instanceof Error ? reason : new Error('upload stopped reading'));
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.accept(chunk).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const last = this.staging && this.filled > 0 ? this.deliver(this.staging[this.current].subarray(0, this.filled)) : Promise.resolve();
+    last.then(() => {
+      if (!this.bodyEnded) {
+        this.bodyEnded = true;
+        this.controller.close();
+      }
+      callback();
+    }, callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    const reason = error ?? new Error('writer closed before the end of the object');
+    this.offered?.failed(reason);
+    this.offered = undefined;
+    this.staging = undefined;
+    if (!this.bodyEnded) {
+      this.bodyEnded = true;
+      this.controller.error(reason);
+    }
+    callback(error);
+  }
+
+  private async accept(chunk: Buffer): Promise<void> {
+    if (this.staging === undefined) {
+      if (this.direct + chunk.length <= this.partSize) {
+        this.direct += chunk.length;
+        return this.deliver(chunk);
+      }
+      if (this.direct === 0) {
+        this.direct = 1;
+        await this.deliver(chunk.subarray(0, 1));
+        chunk = chunk.subarray(1);
+      }
+      this.staging = [Buffer.allocUnsafeSlow(this.partSize), Buffer.allocUnsafeSlow(this.partSize)];
+      this.target = this.partSize + 1 - this.direct;
+    }
+    for (let offset = 0; offset < chunk.length; ) {
+      const buffer = this.staging[this.current];
+      const end = Math.min(chunk.length, offset + this.target - this.filled);
+      this.filled += chunk.copy(buffer, this.filled, offset, end);
+      offset = end;
+      if (this.filled === this.target) {
+        await this.deliver(buffer.subarray(0, this.target));
+        // Handed over at a pull that proves the other buffer, handed over before, was copied.
+        this.current ^= 1;
+        this.filled = 0;
+        this.target = this.partSize;
+      }
+      if (this.staging === undefined) throw new Error('writer closed before the end of the object');
+    }
+  }
+
+  /** Resolves once lib-storage has pulled `datum`. */
+  private deliver(datum: Buffer): Promise<void> {
+    return new Promise((handedOver, failed) => {
+      if (this.destroyed) return failed(this.errored ?? new Error('writer closed before the end of the object'));
+      this.offered = { datum, handedOver, failed };
+      this.serve();
+    });
+  }
+
+  private serve(): void {
+    const offered = this.offered;
+    const pulled = this.pulled;
+    if (offered === undefined || pulled === undefined) return;
+    this.offered = undefined;
+    this.pulled = undefined;
+    this.controller.enqueue(offered.datum);
+    pulled();
+    offered.handedOver();
   }
 }
 
