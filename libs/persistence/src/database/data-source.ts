@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGliteDriver } from 'typeorm-pglite';
 import { describeUrl, scrubCredentials } from './redact';
 import { EmbeddedVacuum } from './embedded-vacuum';
+import { initializeEmbeddedCluster } from './initialize-embedded';
 import { SerialQueue } from './serial-queue';
 
 export interface DatabaseLogger {
@@ -144,6 +145,7 @@ async function openEmbedded(options: OpenDatabaseOptions): Promise<Database> {
   try {
     const dir = join(options.dataDir, 'db');
     await mkdir(dir, { recursive: true });
+    await initializeEmbeddedCluster(dir);
     const dataSource = new DataSource({ ...common(options), driver: new PGliteDriver({ dataDir: dir, startParams: EMBEDDED_START_PARAMS }).driver });
     await dataSource.initialize();
     return new Database(dataSource, 'embedded');
