@@ -5,7 +5,7 @@
  * Workloads: 1,000 × a 39 KB CT over one association; 200 × 512 KB; one 256 MB instance.
  * Reports seconds, the ratio to storescp, and the SCP's peak RSS (sampled every 50 ms).
  *
- * Run: npm run bench:store [-- --count 1000 --big-mb 256 --s3]   (after npm run build)
+ * Run: npm run bench:store [-- --count 1000 --big-mb 256 --s3 --data-dir /dev/shm]   (after npm run build)
  * Not part of the test run: numbers depend on the machine and what else it is doing.
  */
 import fs from 'node:fs';
@@ -20,6 +20,20 @@ import { syntheticInstance } from '../support/part10-files';
 import { tempDir } from '../support/tmp';
 import { PYDICOM_TEST_FILES } from '../support/tools';
 import { createStorageLocation, type StorageLocation } from '@dicom-router/storage';
+
+/**
+ * Where both SCPs write (storescp's files, the gateway's DATA_DIR): `--data-dir /dev/shm` puts them on
+ * tmpfs, where fsync costs nothing, which leaves the software's own overhead. Default: the test scratch root.
+ */
+const DATA_DIR_ARG = process.argv.indexOf('--data-dir');
+function scratch(prefix: string): string {
+  if (DATA_DIR_ARG < 0) return tempDir(prefix);
+  fs.mkdirSync(process.argv[DATA_DIR_ARG + 1], { recursive: true });
+  const dir = fs.mkdtempSync(path.join(process.argv[DATA_DIR_ARG + 1], `${prefix}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+const scratchDirs: string[] = [];
 
 interface Scp {
   name: string;
@@ -100,7 +114,7 @@ async function parallelSpeedup(scp: Scp, file: string, perAssociation: number, p
 }
 
 async function startReference(): Promise<Scp> {
-  const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: tempDir('bench-storescp') });
+  const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: scratch('bench-storescp') });
   return { name: 'DCMTK storescp (files)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
 }
 
@@ -108,7 +122,7 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
   const ct = '1.2.840.10008.5.1.4.1.1.2';
   const sc = '1.2.840.10008.5.1.4.1.1.7';
   const gateway = await startGateway({
-    env: { LOG_LEVEL: 'warn', ...env },
+    env: { LOG_LEVEL: 'warn', DATA_DIR: scratch('bench-gateway'), ...env },
     production: {
       listeners: [{ name: 'bench', localAet: 'DICOM-ROUTER', remoteAets: ['STORESCU'] }],
       associations: [
@@ -229,4 +243,7 @@ main()
     process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
     process.exitCode = 1;
   })
-  .finally(() => stopAll());
+  .finally(async () => {
+    await stopAll();
+    for (const dir of scratchDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
