@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { storescu, startStorescp } from '../support/dcmtk';
 import { readRssBytes, startGateway } from '../support/gateway';
 import { createTestDatabase } from '../support/postgres';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { stopAll } from '../support/processes';
 import { syntheticInstance } from '../support/part10-files';
 import { tempDir } from '../support/tmp';
@@ -169,12 +169,7 @@ async function startOursOnS3(): Promise<Scp> {
   });
   const scp = await startOurs(
     {
-      STORAGE_LOCATION: 's3://bench/router',
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3Env(s3.endpoint, 's3://bench/router'),
       NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       DATABASE_URL: database.url,
     },

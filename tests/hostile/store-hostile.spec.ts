@@ -4,14 +4,15 @@
  * steer a path are refused with a C000H-family status before anything is written; and a 1 GiB
  * instance streams through with the gateway's RSS below 200 MB.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readFileMetaInformation } from '@dicom-router/dicom-data';
-import { DicomClient, Status } from '@dicom-router/dicom-network';
+import { Status } from '@dicom-router/dicom-network';
 import { startGateway, type GatewayHandle } from '../support/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { EventCollector, NATS_URL } from '../support/jetstream-events';
+import { describeLargeStore, hashStoredObject, storeLargeInstance } from '../support/large-instance';
 import { stopAll } from '../support/processes';
 import {
   abortPdu,
@@ -26,7 +27,7 @@ import {
   wait,
   type Transcript,
 } from '../support/raw-peer';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { s3Env, S3Server } from '../support/s3-server';
 import { CT_IMAGE_STORAGE, cStoreRqCommand, EXPLICIT_VR_LITTLE_ENDIAN, largeCtDataSet, storeMessagePdus } from '../support/store-bytes';
 
 const MAX_PDU = 16384;
@@ -223,12 +224,7 @@ describe('C-STORE abort, S3 storage', () => {
     gateway = await startGateway({
       production: production(['HOSTILE'], { maxPduLength: MAX_PDU }),
       env: {
-        STORAGE_LOCATION: `s3://${bucket}/hostile`,
-        S3_ENDPOINT: s3.endpoint,
-        S3_REGION: 'us-east-1',
-        S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
+        ...s3Env(s3.endpoint, `s3://${bucket}/hostile`),
         NATS_URL,
       },
     });
@@ -292,82 +288,21 @@ describe('a 1 GiB instance streamed by our SCU, filesystem storage', () => {
   });
 
   it('stores it with the gateway RSS below 200 MB and announces its size and checksum', async () => {
-    const uids = newUids();
-    // 16384 × 32768 16-bit pixels: exactly 1 GiB of Pixel Data, generated while it is sent.
-    const instance = largeCtDataSet(uids, 16384, 32768);
-    expect(instance.size - 1024 * MiB).toBeLessThan(1024);
+    const result = await storeLargeInstance(gateway, { callingAet: 'BIG-SCU', dimseTimeoutMs: 170_000 });
+    process.stdout.write(describeLargeStore('1 GiB C-STORE', result));
+    expect(result.dataSetSize - 1024 * MiB).toBeLessThan(1024);
+    expect(result.status).toBe(Status.Success);
+    expect(result.peakRss).toBeLessThan(200 * 1e6);
 
-    const association = await DicomClient.connect({
-      host: '127.0.0.1',
-      port: gateway.dicomPort,
-      connectTimeoutMs: 3000,
-      callingAet: 'BIG-SCU',
-      calledAet: 'DICOM-ROUTER',
-      dimseTimeoutMs: 170_000,
-      implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'BIG_TEST' },
-      presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] }],
-    });
-    let peakRss = gateway.rssBytes();
-    const sampler = setInterval(() => {
-      try {
-        peakRss = Math.max(peakRss, gateway.rssBytes());
-      } catch {
-        /* the gateway died: the status assertion below says so */
-      }
-    }, 100);
-    let status: number;
-    let seconds: number;
-    try {
-      const context = association.contextFor(CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN);
-      expect(context).toBeDefined();
-      const started = performance.now();
-      const response = await association.request(
-        context!.id,
-        {
-          commandField: 'C-STORE-RQ',
-          messageId: association.allocateMessageId(),
-          affectedSopClassUid: CT_IMAGE_STORAGE,
-          affectedSopInstanceUid: uids.sopInstanceUid,
-          priority: 0,
-          hasDataSet: true,
-        },
-        instance.stream(),
-      );
-      seconds = (performance.now() - started) / 1000;
-      status = (response.command as { status: number }).status;
-    } finally {
-      clearInterval(sampler);
-      await association.release();
-    }
-    const mbPerSecond = instance.size / 1e6 / seconds;
-    process.stdout.write(`1 GiB C-STORE: ${seconds.toFixed(1)} s, ${mbPerSecond.toFixed(0)} MB/s, gateway peak RSS ${(peakRss / 1e6).toFixed(0)} MB\n`);
-    expect(status).toBe(Status.Success);
-    expect(peakRss).toBeLessThan(200 * 1e6);
-
+    const { uids } = result;
     storedFile = path.join(gateway.dir, 'data', 'storage', 'studies', uids.studyInstanceUid, 'series', uids.seriesInstanceUid, 'instances', `${uids.sopInstanceUid}.dcm`);
-    const size = fs.statSync(storedFile).size;
-    // Stream the object once: the hash of the whole file, and of the data set after the meta header.
-    const head = Buffer.alloc(4096);
-    const fd = fs.openSync(storedFile, 'r');
-    fs.readSync(fd, head, 0, head.length, 0);
-    fs.closeSync(fd);
-    const metaLength = readFileMetaInformation(head).dataSetOffset;
-    expect(size).toBe(metaLength + instance.size);
-    const whole = createHash('sha256');
-    const dataSetHash = createHash('sha256');
-    let offset = 0;
-    for await (const chunk of fs.createReadStream(storedFile, { highWaterMark: 4 * MiB }) as AsyncIterable<Buffer>) {
-      whole.update(chunk);
-      const skip = Math.max(0, metaLength - offset);
-      if (skip < chunk.length) dataSetHash.update(chunk.subarray(skip));
-      offset += chunk.length;
-    }
-    const fileSha256 = whole.digest('hex');
-    expect(dataSetHash.digest('hex')).toBe(instance.sha256());
+    const stored = await hashStoredObject(storedFile);
+    expect(stored.size).toBe(stored.metaLength + result.dataSetSize);
+    expect(stored.dataSetSha256).toBe(result.dataSetSha256);
 
     const events = await collector.waitUntil((all) => all.some((e) => e.event.subject === uids.sopInstanceUid), 10_000, 'stored event of the 1 GiB instance');
-    const stored = events.filter((e) => e.event.subject === uids.sopInstanceUid);
-    expect(stored).toHaveLength(1);
-    expect(stored[0].event.data.storage).toMatchObject({ location: 'file', size, sha256: fileSha256 });
+    const announced = events.filter((e) => e.event.subject === uids.sopInstanceUid);
+    expect(announced).toHaveLength(1);
+    expect(announced[0].event.data.storage).toMatchObject({ location: 'file', size: stored.size, sha256: stored.sha256 });
   }, 180_000);
 });

@@ -14,7 +14,7 @@ import { startGateway, type GatewayHandle } from '../support/gateway';
 import { NATS_URL } from '../support/jetstream-events';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { stopAll } from '../support/processes';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { s3Env, S3Server } from '../support/s3-server';
 import { CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN, largeCtDataSet } from '../support/store-bytes';
 import { ThrottlingProxy } from '../support/throttling-proxy';
 
@@ -67,12 +67,7 @@ describe('a 256 MiB instance streamed by our SCU into a slow S3 endpoint', () =>
         ],
       },
       env: {
-        STORAGE_LOCATION: `s3://${BUCKET}/${PREFIX}`,
-        S3_ENDPOINT: proxy.endpoint,
-        S3_REGION: 'us-east-1',
-        S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
+        ...s3Env(proxy.endpoint, `s3://${BUCKET}/${PREFIX}`),
         DATABASE_URL: database.url,
         NATS_URL,
       },

@@ -23,7 +23,7 @@ import { getFreePort } from '../support/ports';
 import { spawnProcess, waitForPort, type ManagedProcess } from '../support/processes';
 import { requireTool } from '../support/tools';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { s3Env, S3Server } from '../support/s3-server';
 import { tempDir } from '../support/tmp';
 import { connectNats } from '../support/jetstream-events';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
@@ -204,12 +204,7 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
       ],
     };
     const shared = {
-      STORAGE_LOCATION: `s3://${BUCKET}/objects`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3Env(s3.endpoint, `s3://${BUCKET}/objects`),
       NATS_URL: nats.url,
     };
     gateway = await startGateway({ production, env: { ...shared, DATABASE_URL: gatewayDb.url } });

@@ -17,7 +17,7 @@ import { startGateway, type GatewayHandle } from '../support/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { EventCollector, EVENTS_STREAM_NAME, NATS_URL, type ReceivedEvent } from '../support/jetstream-events';
 import { stopAll } from '../support/processes';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN, largeCtDataSet } from '../support/store-bytes';
 import { TcpProxy } from '../support/tcp-proxy';
 import { pydicomTestFile } from '../support/tools';
@@ -119,12 +119,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
         })),
       },
       env: {
-        STORAGE_LOCATION: `s3://${BUCKET}/${PREFIX}`,
-        S3_ENDPOINT: `http://127.0.0.1:${s3Proxy.port}`,
-        S3_REGION: 'us-east-1',
-        S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-        S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-        S3_FORCE_PATH_STYLE: 'true',
+        ...s3Env(`http://127.0.0.1:${s3Proxy.port}`, `s3://${BUCKET}/${PREFIX}`),
         NATS_URL: `nats://127.0.0.1:${natsProxy.port}`,
         DATABASE_URL: database.url,
       },

@@ -22,7 +22,7 @@ import { syntheticInstance } from '../support/part10-files';
 import { getFreePort } from '../support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { spawnProcess, waitForHttp, type ManagedProcess } from '../support/processes';
-import { S3RVER_CREDENTIALS, S3Server } from '../support/s3-server';
+import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { tempDir } from '../support/tmp';
 import { pydicomTestFile } from '../support/tools';
 
@@ -242,12 +242,7 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
       associations: associationsFor(samples),
     };
     const shared = {
-      STORAGE_LOCATION: `s3://${BUCKET}/objects`,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: 'us-east-1',
-      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
-      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
+      ...s3Env(s3.endpoint, `s3://${BUCKET}/objects`),
       NATS_URL,
     };
     gateway = await startGateway({ production, env: { ...shared, DATABASE_URL: database.url } });

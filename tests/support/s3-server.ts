@@ -1,4 +1,5 @@
 import { S3Server as S3rverHarness } from '@dicom-router/storage/testing';
+import { S3RVER_CREDENTIALS } from '@dicom-router/storage/testing';
 import { tempDir } from './tmp';
 
 export { S3RVER_CREDENTIALS, type LoggedRequest } from '@dicom-router/storage/testing';
@@ -8,3 +9,15 @@ export type S3Server = S3rverHarness;
 export const S3Server = {
   start: (buckets: string[]): Promise<S3Server> => S3rverHarness.start(buckets, tempDir('s3rver')),
 };
+
+/** The gateway's (or any service's) S3 environment for an s3rver endpoint (DESIGN.md §4). */
+export function s3Env(endpoint: string, location: string): Record<string, string> {
+  return {
+    STORAGE_LOCATION: location,
+    S3_ENDPOINT: endpoint,
+    S3_REGION: 'us-east-1',
+    S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+    S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    S3_FORCE_PATH_STYLE: 'true',
+  };
+}
