@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import fs, { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,57 @@ describe('file StorageLocation', () => {
     await expect(writer.commit()).resolves.toEqual(stored);
     await expect(writer.abort()).resolves.toBeUndefined();
     expect(await location.head('studies/1.2.3/series/4.5/6.7.dcm')).toEqual({ size: data.length });
+  });
+
+  it('answers a second object in a new directory only once the first writer made that directory durable', async () => {
+    // Directory fsyncs are recorded by path; the one of the study directory (created by the first
+    // writer, recorded in `studies`) is held back until released.
+    const dirPaths = new Map<number, string>();
+    const realOpen = fs.open;
+    const realFsync = fs.fsync;
+    const open = jest.spyOn(fs, 'open');
+    const fsync = jest.spyOn(fs, 'fsync');
+    const studies = join(root, 'studies');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldRequested!: () => void;
+    const requested = new Promise<void>((resolve) => (heldRequested = resolve));
+    const events: string[] = [];
+    open.mockImplementation(((path: fs.PathLike, flags: fs.OpenMode, callback: (error: NodeJS.ErrnoException | null, fd: number) => void) =>
+      realOpen(path, flags, (error, fd) => {
+        if (!error && flags === 'r') dirPaths.set(fd, String(path));
+        callback(error, fd);
+      })) as unknown as typeof fs.open);
+    fsync.mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      const actual = (): void => realFsync(fd, callback);
+      if (dirPaths.get(fd) !== studies) return actual();
+      heldRequested();
+      void held.then(() => {
+        events.push('study directory recorded');
+        actual();
+      });
+    }) as typeof fs.fsync);
+    try {
+      const first = location.createWriter('studies/1.2.9/series/4.5/first.dcm');
+      await writeAll(first.stream, [Buffer.from('first')]);
+      const firstCommitted = first.commit().then(() => events.push('first committed'));
+      await requested;
+
+      const second = location.createWriter('studies/1.2.9/series/4.5/second.dcm');
+      await writeAll(second.stream, [Buffer.from('second')]);
+      const secondCommitted = second.commit().then(() => events.push('second committed'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(events).toEqual([]);
+
+      release();
+      await Promise.all([firstCommitted, secondCommitted]);
+      expect(events[0]).toBe('study directory recorded');
+      expect(events.slice(1).sort()).toEqual(['first committed', 'second committed']);
+      expect(await location.head('studies/1.2.9/series/4.5/second.dcm')).toEqual({ size: 6 });
+    } finally {
+      open.mockRestore();
+      fsync.mockRestore();
+    }
   });
 
   it('stores an empty object', async () => {

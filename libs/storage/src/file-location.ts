@@ -32,6 +32,7 @@ export class FileStorageLocation implements StorageLocation {
   readonly description: string;
   private readonly incoming: string;
   private sweep: Promise<void> | undefined;
+  private readonly newDirectories = new NewDirectories();
 
   constructor(
     private readonly root: string,
@@ -44,7 +45,7 @@ export class FileStorageLocation implements StorageLocation {
   createWriter(key: string): ObjectWriter {
     const target = this.pathOf(key);
     const temporary = join(this.incoming, `${randomUUID()}.part`);
-    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK);
+    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, this.newDirectories);
   }
 
   async openReader(key: string): Promise<Readable> {
@@ -143,6 +144,7 @@ class FileObjectWriter implements ObjectWriter {
     private readonly target: string,
     private readonly temporary: string,
     highWaterMark: number,
+    private readonly newDirectories: NewDirectories,
   ) {
     this.stream = new HashingFileSink(temporary, highWaterMark);
     // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
@@ -168,8 +170,7 @@ class FileObjectWriter implements ObjectWriter {
       const failure = await this.written;
       if (failure !== undefined) throw filesystemError('write', failure);
       // The sink fsynced and closed the file in _final; now make its name durable.
-      const created = await moveIntoPlace(this.temporary, this.target);
-      for (const dir of directoriesToSync(dirname(this.target), created)) await fsyncDirectory(dir);
+      await this.newDirectories.placeDurably(this.temporary, this.target);
       this.state = 'committed';
       return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
     } catch (error) {
@@ -303,23 +304,6 @@ async function openNew(path: string): Promise<number> {
   return openFd(path, 'wx');
 }
 
-/**
- * Renames the finished file to its key's path, creating the directories on the way only when the
- * rename says they are missing (most instances join a series whose directory exists). Returns the
- * first directory created, as mkdir does.
- */
-async function moveIntoPlace(from: string, to: string): Promise<string | undefined> {
-  try {
-    await rename(from, to);
-    return undefined;
-  } catch (error) {
-    if (systemErrorCode(error) !== 'ENOENT') throw error;
-  }
-  const created = await mkdir(dirname(to), { recursive: true });
-  await rename(from, to);
-  return created;
-}
-
 function dropBytes(buffers: Buffer[], count: number): Buffer[] {
   let remaining = count;
   const rest: Buffer[] = [];
@@ -332,6 +316,62 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
     }
   }
   return rest;
+}
+
+/**
+ * Renames finished files into place durably, and keeps track of the directories this location
+ * created whose names are not durable yet. A writer whose rename found its directory already there
+ * waits until whoever created that directory, or any directory above it, has fsynced the parents:
+ * otherwise a power loss could take the directory, and the object answered as stored, with it.
+ */
+class NewDirectories {
+  private readonly pending = new Map<string, Promise<void>>();
+
+  /**
+   * Renames `from` to `to` and makes the new name durable. The directories are created only when the
+   * rename says they are missing: most instances join a series whose directory exists.
+   */
+  async placeDurably(from: string, to: string): Promise<void> {
+    const directory = dirname(to);
+    const placed = await rename(from, to).then(
+      () => true,
+      (error: unknown) => {
+        if (systemErrorCode(error) !== 'ENOENT') throw error;
+        return false;
+      },
+    );
+    if (placed) {
+      await this.recorded(directory);
+      return fsyncDirectory(directory);
+    }
+    const firstCreated = await mkdir(directory, { recursive: true });
+    if (firstCreated === undefined) {
+      // Someone else created it meanwhile.
+      await rename(from, to);
+      await this.recorded(directory);
+      return fsyncDirectory(directory);
+    }
+    // Registered before anything else can run: a rename into these directories now waits for us.
+    const dirs = directoriesToSync(directory, firstCreated);
+    const created = dirs.slice(0, -1);
+    const synced = (async () => {
+      await rename(from, to);
+      for (const dir of dirs) await fsyncDirectory(dir);
+      await this.recorded(dirname(firstCreated));
+    })();
+    for (const dir of created) this.pending.set(dir, synced);
+    const forget = (): void => {
+      for (const dir of created) if (this.pending.get(dir) === synced) this.pending.delete(dir);
+    };
+    synced.then(forget, forget);
+    return synced;
+  }
+
+  /** Resolves once `dir` and every directory above it that this location created are recorded in their parents. */
+  private async recorded(dir: string): Promise<void> {
+    if (this.pending.size === 0) return;
+    for (let d = dir; d !== dirname(d); d = dirname(d)) await this.pending.get(d);
+  }
 }
 
 /**
