@@ -18,6 +18,8 @@ export const GATEWAY_MAIN = path.join(WORKSPACE_ROOT, 'services', 'dicom-gateway
  * young-generation semi-space keeps short-lived PDU buffers from inflating RSS during large transfers.
  */
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4'];
+/** As docker/Dockerfile and `npm start` run it (see the Dockerfile for why). */
+export const GATEWAY_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
 export interface StartGatewayOptions {
   /**
@@ -107,6 +109,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
   fs.mkdirSync(dataDir, { recursive: true });
 
   const env: Record<string, string> = {
+    ...GATEWAY_PROCESS_ENV,
     DICOM_PORT: String(dicomPort),
     HTTP_PORT: String(httpPort),
     PRODUCTION_CONFIG: productionFile,
