@@ -27,7 +27,7 @@ describe('a 1 GiB instance streamed by our SCU, S3 storage', () => {
 
   beforeAll(async () => {
     s3 = await S3Server.start([BUCKET]);
-    // PostgreSQL as deployed; the embedded database would count hundreds of MB against the gateway.
+    // PostgreSQL as deployed; the embedded database (PGlite) would count ~130 MB against the gateway.
     database = await createTestDatabase();
     gateway = await startGateway({
       production: {

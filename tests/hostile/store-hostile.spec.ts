@@ -273,7 +273,7 @@ describe('a 1 GiB instance streamed by our SCU, filesystem storage', () => {
 
   beforeAll(async () => {
     // As deployed (DESIGN.md §3): PostgreSQL through DATABASE_URL. The embedded database of the
-    // all-in-one process (PGlite, WebAssembly) holds 280-800 MB of its own and is not the gateway's.
+    // all-in-one process (PGlite, WebAssembly) holds some 130 MB of its own and is not the gateway's.
     database = await createTestDatabase();
     gateway = await startGateway({ production: production(['BIG-SCU']), env: { NATS_URL, DATABASE_URL: database.url } });
     collector = await EventCollector.start();
