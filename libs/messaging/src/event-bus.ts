@@ -26,6 +26,12 @@ export interface Subscription {
 export interface PublishResult {
   /** True when this event id was already accepted within the dedupe window, so nothing new was stored. */
   duplicate: boolean;
+  /**
+   * In-process bus only, which keeps nothing across a restart: resolves once every durable consumer
+   * that took the event has handled it (or given up on it), rejects when one cannot (its subscribers
+   * left, the bus closed). Whoever holds the event durably (an outbox row) lets go of it only then.
+   */
+  handled?: Promise<void>;
 }
 
 export interface EventBus {

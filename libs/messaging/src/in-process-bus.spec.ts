@@ -26,7 +26,7 @@ describe('InProcessBus', () => {
     const event = alert();
     const publishing = bus.publish(event);
     expect(seen).toEqual([]);
-    await expect(publishing).resolves.toEqual({ duplicate: false });
+    await expect(publishing).resolves.toMatchObject({ duplicate: false });
     await until(() => seen.length === 1);
     expect(seen).toEqual([event.id]);
   });
@@ -68,11 +68,11 @@ describe('InProcessBus', () => {
     const seen: string[] = [];
     await bus.subscribe('dicom.events.>', { durableName: 'all', handler: async (e) => void seen.push(e.id) });
     const event = alert();
-    expect(await bus.publish(event)).toEqual({ duplicate: false });
+    expect(await bus.publish(event)).toMatchObject({ duplicate: false });
     expect(await bus.publish({ ...event })).toEqual({ duplicate: true });
     await until(() => seen.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(await bus.publish(event)).toEqual({ duplicate: false });
+    expect(await bus.publish(event)).toMatchObject({ duplicate: false });
     await until(() => seen.length === 2);
   });
 
@@ -147,6 +147,72 @@ describe('InProcessBus', () => {
     await bus.close();
     expect(finished).toBe(true);
     await expect(bus.publish(alert())).rejects.toThrow(/closed/);
+  });
+
+  describe('handled: what an outbox waits for before it lets go of the event', () => {
+    it('resolves once every durable that took the event has handled it', async () => {
+      bus = new InProcessBus();
+      const done: string[] = [];
+      let releaseSlow!: () => void;
+      const slow = new Promise<void>((resolve) => (releaseSlow = resolve));
+      await bus.subscribe('dicom.events.>', { durableName: 'fast', handler: async () => void done.push('fast') });
+      await bus.subscribe('dicom.events.alert.v1', { durableName: 'slow', handler: () => slow.then(() => void done.push('slow')) });
+      const { handled } = await bus.publish(alert());
+      let settled = false;
+      void handled?.then(() => (settled = true));
+      await until(() => done.includes('fast'));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(settled).toBe(false);
+      releaseSlow();
+      await expect(handled).resolves.toBeUndefined();
+      expect(done.sort()).toEqual(['fast', 'slow']);
+    });
+
+    it('resolves after a retry succeeds, and after giving up (an outcome, told to onGiveUp)', async () => {
+      const gaveUp: string[] = [];
+      bus = new InProcessBus({ redeliveryDelayMs: 5, maxDeliver: 2, onGiveUp: (e) => void gaveUp.push(e.id) });
+      let calls = 0;
+      await bus.subscribe('dicom.events.alert.v1', {
+        durableName: 'flaky',
+        handler: async () => {
+          if (++calls === 1) throw new Error('first attempt fails');
+        },
+      });
+      await expect((await bus.publish(alert())).handled).resolves.toBeUndefined();
+      expect(calls).toBe(2);
+
+      await bus.subscribe('dicom.events.delivery.*.v1', {
+        durableName: 'broken',
+        handler: async () => {
+          throw new Error('always fails');
+        },
+      });
+      const event = delivered();
+      await expect((await bus.publish(event)).handled).resolves.toBeUndefined();
+      expect(gaveUp).toEqual([event.id]);
+    });
+
+    it('rejects when the last subscriber leaves with the event still queued, or the bus closes', async () => {
+      bus = new InProcessBus();
+      let release!: () => void;
+      const blocked = new Promise<void>((resolve) => (release = resolve));
+      const subscription = await bus.subscribe('dicom.events.alert.v1', { durableName: 'leaving', handler: () => blocked });
+      const first = (await bus.publish(alert())).handled;
+      const second = (await bus.publish(alert())).handled;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const closing = subscription.close();
+      release();
+      await closing;
+      await expect(first).resolves.toBeUndefined();
+      await expect(second).rejects.toThrow(/no subscriber left on leaving/);
+
+      const retried = new InProcessBus({ redeliveryDelayMs: 60_000 });
+      await retried.subscribe('dicom.events.alert.v1', { durableName: 'failing', handler: () => Promise.reject(new Error('no')) });
+      const third = (await retried.publish(alert())).handled;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await retried.close();
+      await expect(third).rejects.toThrow(/closed before the event was handled/);
+    });
   });
 
   it('refuses events outside the contract and malformed durable names', async () => {

@@ -23,6 +23,8 @@ export interface InProcessBusOptions {
 interface Pending {
   event: CloudEventJson;
   attempt: number;
+  /** Reports this durable's outcome for the event to its publisher (PublishResult.handled). */
+  settle: (error?: Error) => void;
 }
 
 /**
@@ -51,6 +53,8 @@ class Durable {
 export class InProcessBus implements EventBus {
   readonly #durables = new Map<string, Durable>();
   readonly #seen = new Map<string, number>();
+  /** Events taken by a durable and not yet handled there: settled with an error if the bus closes. */
+  readonly #unsettled = new Set<Pending['settle']>();
   readonly #dedupeWindowMs: number;
   readonly #redeliveryDelayMs: number;
   readonly #maxDeliver: number;
@@ -75,12 +79,26 @@ export class InProcessBus implements EventBus {
     this.#seen.set(event.id, now + this.#dedupeWindowMs);
     // A copy per durable, so one handler mutating its event cannot affect another.
     const bytes = JSON.stringify(event);
+    const outcomes: Promise<void>[] = [];
     for (const durable of this.#durables.values()) {
       if (!subjectMatches(durable.filter, subject)) continue;
-      durable.queue.push({ event: JSON.parse(bytes) as CloudEventJson, attempt: 1 });
+      outcomes.push(
+        new Promise<void>((resolve, reject) => {
+          const settle = (error?: Error): void => {
+            if (!this.#unsettled.delete(settle)) return;
+            if (error) reject(error);
+            else resolve();
+          };
+          this.#unsettled.add(settle);
+          durable.queue.push({ event: JSON.parse(bytes) as CloudEventJson, attempt: 1, settle });
+        }),
+      );
       this.#pump(durable);
     }
-    return { duplicate: false };
+    const handled = Promise.all(outcomes).then(() => undefined);
+    // Publishers that do not wait for the handlers must not see an unhandled rejection.
+    handled.catch(() => undefined);
+    return { duplicate: false, handled };
   }
 
   async subscribe(filter: string, consumer: EventConsumer): Promise<Subscription> {
@@ -103,6 +121,8 @@ export class InProcessBus implements EventBus {
         const index = own.handlers.indexOf(consumer.handler);
         if (index >= 0) own.handlers.splice(index, 1);
         await own.current;
+        // Queued events wait for the next subscriber, but nothing in this process handles them now.
+        if (own.handlers.length === 0) for (const pending of own.queue) pending.settle(new Error(`no subscriber left on ${own.name}`));
       },
     };
   }
@@ -116,6 +136,7 @@ export class InProcessBus implements EventBus {
       durable.queue.length = 0;
     }
     await Promise.all([...this.#durables.values()].map((durable) => durable.running));
+    for (const settle of [...this.#unsettled]) settle(new Error('in-process bus closed before the event was handled'));
   }
 
   /** Handlers run on a later tick, one event at a time per durable, round-robin over its subscribers. */
@@ -129,6 +150,7 @@ export class InProcessBus implements EventBus {
         const handler = durable.handlers[durable.next++ % durable.handlers.length];
         const call = Promise.resolve()
           .then(() => handler(pending.event, { attempt: pending.attempt }))
+          .then(() => pending.settle())
           .catch((err: unknown) => {
             this.#onHandlerError(err, pending.event, { attempt: pending.attempt });
             this.#retry(durable, pending, err);
@@ -146,11 +168,13 @@ export class InProcessBus implements EventBus {
   #retry(durable: Durable, pending: Pending, error: unknown): void {
     if (pending.attempt >= this.#maxDeliver) {
       this.#onGiveUp(pending.event, durable.name, error);
+      // Given up is an outcome too: told to onGiveUp, not held for ever.
+      pending.settle();
       return;
     }
     const timer = setTimeout(() => {
       durable.timers.delete(timer);
-      durable.queue.push({ event: pending.event, attempt: pending.attempt + 1 });
+      durable.queue.push({ event: pending.event, attempt: pending.attempt + 1, settle: pending.settle });
       this.#pump(durable);
     }, this.#redeliveryDelayMs);
     durable.timers.add(timer);

@@ -8,15 +8,17 @@ export class FakeBus implements EventPublisher {
   down = false;
   /** Fails the publish of this event id once it is reached (a poison row). */
   failIds = new Set<string>();
+  /** Like the in-process bus: each publish also returns what its consumers will make of it. */
+  handled: ((event: CloudEventJson) => Promise<void>) | undefined;
 
   constructor(private readonly delayMs = 0) {}
 
-  async publish(event: CloudEventJson): Promise<{ duplicate: boolean }> {
+  async publish(event: CloudEventJson): Promise<{ duplicate: boolean; handled?: Promise<void> }> {
     this.calls.push(event.id);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     if (this.down || this.failIds.has(event.id)) throw new Error(`cannot publish ${event.id}: bus down`);
     const duplicate = this.published.some((e) => e.id === event.id);
     if (!duplicate) this.published.push(event);
-    return { duplicate };
+    return { duplicate, ...(this.handled && { handled: this.handled(event) }) };
   }
 }

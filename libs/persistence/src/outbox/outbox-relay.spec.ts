@@ -171,6 +171,28 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
       expect(bus.calls).toHaveLength(after);
     });
 
+    it('on a bus that keeps nothing (in-process), keeps each row until its consumers have handled the event', async () => {
+      const event = storedEvent();
+      await outbox.add(event);
+      const bus = new FakeBus();
+      let release!: () => void;
+      bus.handled = () => new Promise<void>((resolve) => (release = resolve));
+      const draining = relay(bus, { retentionMs: 0 }).drainOnce();
+      await waitFor(() => bus.published.length === 1);
+      await tick(30);
+      expect(await outboxRows(db)).toHaveLength(1);
+      release();
+      await expect(draining).resolves.toBe(1);
+      expect(await outboxRows(db)).toEqual([]);
+
+      // A consumer that could not take it (the process is stopping): the row stays for the next start.
+      const kept = storedEvent();
+      await outbox.add(kept);
+      bus.handled = () => Promise.reject(new Error('no subscriber left'));
+      await expect(relay(bus, { retentionMs: 0 }).drainOnce()).rejects.toThrow(/no subscriber left/);
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([kept.id]);
+    });
+
     it('republishes a row whose mark was lost; the bus sees the same id and drops it', async () => {
       const event = storedEvent();
       await outbox.add(event);

@@ -1,7 +1,7 @@
 import type { CloudEventJson } from '@dicom-router/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database/data-source';
-import type { EventPublisher } from './event-publisher';
+import { handledOf, type EventPublisher } from './event-publisher';
 
 export interface OutboxRelayOptions {
   /** Rows claimed per round trip; on PostgreSQL also the rows one transaction keeps locked. */
@@ -174,7 +174,8 @@ export class OutboxRelay {
     let failure: { row: Row; error: unknown } | undefined;
     for (const row of rows) {
       try {
-        await this.bus.publish(row.payload);
+        // On the in-process bus, the row goes only once the consumers here have the event.
+        await handledOf(await this.bus.publish(row.payload));
         published.push(row.id);
       } catch (error) {
         failure = { row, error };
