@@ -3,8 +3,9 @@
  * under the documented key with the data set bytes that went over the wire, each instance is
  * announced exactly once with a key, size and checksum that match the object in S3, republishing an
  * event is deduplicated by its Nats-Msg-Id, and neither an S3 outage nor a NATS outage ever earns a
- * success status (DESIGN.md §4, §5). Both outages are made with loopback forwarders that the gateway
- * talks through, so the shared NATS server keeps running for the subscriber.
+ * success status unless the event is durable in the outbox (DESIGN.md §4, §5). Outages of S3, NATS
+ * and PostgreSQL are made with loopback forwarders that the gateway talks through, so the shared
+ * servers keep running for the subscriber and the other suites.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -84,6 +85,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
   let s3: S3Server;
   let s3Proxy: TcpProxy;
   let natsProxy: TcpProxy;
+  let databaseProxy: TcpProxy;
   let s3Client: S3Client;
   let gateway: GatewayHandle;
   let database: TestDatabase;
@@ -108,6 +110,9 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     const transferSyntaxes = [...new Set([...uncompressed, ...samples.map((s) => s.transferSyntaxUid)])];
     const sopClasses = [...new Set([...samples.map((s) => s.sopClassUid), CT_IMAGE_STORAGE])];
     database = await createTestDatabase();
+    const databaseUrl = new URL(database.url);
+    databaseProxy = new TcpProxy(Number(databaseUrl.port || 5432));
+    databaseUrl.port = String(await databaseProxy.open(0));
     gateway = await startGateway({
       production: {
         listeners: [{ name: 'main', localAet: 'DICOM-ROUTER', remoteAets: ['STORESCU', 'ROUTER-SCU'] }],
@@ -121,7 +126,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
       env: {
         ...s3Env(`http://127.0.0.1:${s3Proxy.port}`, `s3://${BUCKET}/${PREFIX}`),
         NATS_URL: `nats://127.0.0.1:${natsProxy.port}`,
-        DATABASE_URL: database.url,
+        DATABASE_URL: databaseUrl.href,
       },
     });
     // After the gateway: it creates (or updates) the stream at start-up.
@@ -137,6 +142,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     s3Client?.destroy();
     await s3Proxy?.close();
     await natsProxy?.close();
+    await databaseProxy?.close();
     await s3?.stop();
     await stopAll();
   });
@@ -367,5 +373,30 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     // Exactly once: the relayed event is not published a second time.
     await sleep(2000);
     expect(storedEventsFor(collector.events(), during.sopInstanceUid)).toHaveLength(1);
+  });
+
+  it('with neither NATS nor the outbox database reachable answers A700H, withdraws the object and announces nothing', async () => {
+    const uids = newUids();
+    await natsProxy.close();
+    await databaseProxy.close();
+    let failed: Awaited<ReturnType<typeof storeGenerated>>;
+    try {
+      failed = await storeGenerated(uids);
+    } finally {
+      await databaseProxy.open();
+      await natsProxy.open();
+    }
+    // DESIGN.md §5: no success without a durable event; PS3.4 B.2.3 A7xx, the reason in the Error Comment.
+    expect(failed.status).toBe(Status.OutOfResources);
+    expect(failed.errorComment).toMatch(/event bus and outbox unavailable/);
+    expect(await getObject(keyOf(uids))).toBeNull();
+
+    // Both back: the modality's retry is stored and announced, once.
+    const retried = await storeGenerated(uids);
+    expect(retried.status).toBe(Status.Success);
+    await collector.waitUntil((all) => storedEventsFor(all, uids.sopInstanceUid).length === 1, 20_000, 'stored event of the retry');
+    await sleep(2000);
+    expect(storedEventsFor(collector.events(), uids.sopInstanceUid)).toHaveLength(1);
+    expect(await getObject(keyOf(uids))).not.toBeNull();
   });
 });
