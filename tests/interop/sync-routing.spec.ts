@@ -4,7 +4,9 @@
  * storage-router as separate processes sharing S3 storage (s3rver), PostgreSQL and JetStream:
  * DCMTK storescp and Orthanc both hold every instance, byte for byte, before storescu reports
  * success; a destination that is down, answers A700H or is too slow turns into a failure status
- * naming it, within the configured timeout. In the all-in-one process (embedded defaults): rules
+ * naming it, within the configured timeout; a storage-router killed in the middle of a delivery
+ * leaves its command to JetStream, which redelivers it to the next router after the acknowledgement
+ * wait, and the modality still hears Success. In the all-in-one process (embedded defaults): rules
  * send CT to one PACS and MR to another and nothing else anywhere, and a file intake folder
  * reaches Orthanc.
  */
@@ -197,21 +199,25 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
   let samples: Sample[];
   let storescp: StorescpPeer;
   let slow: StorescpPeer;
+  let pausing: StorescpPeer;
   let orthanc: OrthancPeer;
   let refusing: { port: number; close(): void };
   let downPort: number;
   let s3: S3Server;
   let database: TestDatabase;
   let router: ManagedProcess;
+  let routerEnv: Record<string, string>;
   let gateway: GatewayHandle;
   let events: EventCollector;
 
   beforeAll(async () => {
     samples = [sample(pydicomTestFile('CT_small.dcm')), sample(pydicomTestFile('MR_small.dcm')), ...synthetic(dir, 6)];
-    [storescp, slow, orthanc, refusing, s3, database] = await Promise.all([
+    [storescp, slow, pausing, orthanc, refusing, s3, database] = await Promise.all([
       startStorescp({ aet: 'STORE-SCP', extraArgs: ['+B', '--accept-all'] }),
       // Holds each C-STORE-RSP back for 8 s: longer than the 3 s route timeout below.
       startStorescp({ aet: 'SLOW-SCP', extraArgs: ['+B', '--accept-all', '--sleep-during', '8'] }),
+      // Holds each C-STORE-RSP back for 4 s: time to kill the router in the middle of a delivery.
+      startStorescp({ aet: 'PAUSING-SCP', extraArgs: ['+B', '--accept-all', '--sleep-during', '4'] }),
       startOrthanc({ aet: 'ORTHANC' }),
       startRefusingPacs(),
       S3Server.start([BUCKET]),
@@ -224,6 +230,8 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
         { name: 'one-down', localAet: 'SYNC-ROUTER', remoteAets: ['STORESCU'], mode: 'sync', target: 'to-storescp-and-down', routeTimeoutSeconds: 20 },
         { name: 'refusing', localAet: 'SYNC-ROUTER', remoteAets: ['STORESCU'], mode: 'sync', target: 'to-refusing', routeTimeoutSeconds: 20 },
         { name: 'slow', localAet: 'SYNC-ROUTER', remoteAets: ['STORESCU'], mode: 'sync', target: 'to-slow', routeTimeoutSeconds: 3 },
+        // Longer than the router's 30 s acknowledgement wait, after which JetStream redelivers.
+        { name: 'crash', localAet: 'SYNC-ROUTER', remoteAets: ['STORESCU'], mode: 'sync', target: 'to-pausing', routeTimeoutSeconds: 75 },
       ],
       destinations: [
         // storescp serves one association at a time: a second would wait for the first to be released.
@@ -232,12 +240,14 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
         destination('down', downPort, 'NOBODY'),
         destination('refusing', refusing.port, 'REFUSING'),
         destination('slow-pacs', slow.port, 'SLOW-SCP', { maxAssociations: 1 }),
+        destination('pausing-pacs', pausing.port, 'PAUSING-SCP', { maxAssociations: 1 }),
       ],
       routes: [
         { name: 'to-both', condition: 'true', destinations: ['storescp', 'orthanc'] },
         { name: 'to-storescp-and-down', condition: 'true', destinations: ['storescp', 'down'] },
         { name: 'to-refusing', condition: 'true', destinations: ['refusing'] },
         { name: 'to-slow', condition: 'true', destinations: ['slow-pacs'] },
+        { name: 'to-pausing', condition: 'true', destinations: ['pausing-pacs'] },
       ],
       associations: associationsFor(samples),
     };
@@ -247,7 +257,8 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
     };
     gateway = await startGateway({ production, env: { ...shared, DATABASE_URL: database.url } });
     events = await EventCollector.start();
-    router = await startRouter({ ...shared, PRODUCTION_CONFIG: path.join(gateway.dir, 'production.yaml'), DATA_DIR: path.join(dir, 'router-data') });
+    routerEnv = { ...shared, PRODUCTION_CONFIG: path.join(gateway.dir, 'production.yaml'), DATA_DIR: path.join(dir, 'router-data') };
+    router = await startRouter(routerEnv);
   }, 120_000);
 
   afterAll(async () => {
@@ -255,7 +266,7 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
     await gateway?.stop();
     await router?.stop({ graceMs: 5000 });
     refusing?.close();
-    await Promise.all([storescp?.stop(), slow?.stop(), orthanc?.stop(), s3?.stop(), database?.drop()]);
+    await Promise.all([storescp?.stop(), slow?.stop(), pausing?.stop(), orthanc?.stop(), s3?.stop(), database?.drop()]);
   });
 
   it('delivers every instance to storescp and Orthanc, byte for byte, before storescu hears Success', async () => {
@@ -325,6 +336,33 @@ describe('sync routing: gateway and storage-router over NATS, S3 and PostgreSQL'
     // 3 s route timeout; storescu's own start-up and association take well under 2 s more.
     expect(sent.elapsedMs).toBeLessThan(5_000);
   });
+
+  it('survives a storage-router killed in the middle of a delivery: JetStream redelivers the command to its successor', async () => {
+    const [instance] = synthetic(dir, 1);
+    const sending = storescu({
+      port: gateway.listenerPorts['crash'],
+      callingAet: 'STORESCU',
+      calledAet: 'SYNC-ROUTER',
+      files: [instance.file],
+      // The answer comes after the 30 s acknowledgement wait: DCMTK's DIMSE timeout must be longer.
+      extraArgs: ['-v', '-td', '90'],
+      timeoutMs: 120_000,
+    });
+    // The router has the command and is inside the destination's 4 s pause.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await router.stop({ signal: 'SIGKILL' });
+    router = await startRouter(routerEnv);
+
+    const sent = await sending;
+    const output = `${sent.stdout}\n${sent.stderr}`;
+    expect(output).toMatch(/Received Store Response \(Success\)/);
+    expect(receivedBy(pausing, instance.sopInstanceUid)?.equals(instance.dataSet)).toBe(true);
+    // Delivered by the second router, on the command's second delivery.
+    const seen = await events.waitUntil((all) => deliveries(all, instance.sopInstanceUid).length >= 1, 10_000, 'delivery event');
+    const succeeded = seen.filter((e) => e.event.subject === instance.sopInstanceUid && e.subject === 'dicom.events.delivery.succeeded.v1');
+    expect(succeeded.map((e) => e.event.data.attempt)).toEqual([2]);
+    expect(router.stdout()).toContain('instance routed');
+  }, 120_000);
 });
 
 describe('sync routing in the all-in-one process (embedded defaults)', () => {
