@@ -66,6 +66,19 @@ function recorder(fail: (event: CloudEventJson, context: DeliveryContext) => boo
   };
 }
 
+/**
+ * The consumer once its last acknowledgement has reached the server: an ack is sent without waiting
+ * for an answer, on the bus's own connection, so another connection may see it a moment later.
+ */
+async function settledConsumer(durableName: string, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await jsm.consumers.info(streamName, durableName);
+    if (info.num_ack_pending === 0 || Date.now() > deadline) return info;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 beforeAll(async () => {
   admin = await connect({ servers: NATS_URL, timeout: 3_000 });
   jsm = await jetstreamManager(admin);
@@ -149,8 +162,7 @@ describe('publish and subscribe', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(rec.received.map((r) => r.event.id)).toEqual([event.id]);
     await subscription.close();
-    const consumer = await jsm.consumers.info(streamName, durableName);
-    expect(consumer.num_ack_pending).toBe(0);
+    await expect(settledConsumer(durableName)).resolves.toMatchObject({ num_ack_pending: 0 });
   });
 
   it('redelivers an event whose handler throws, then acknowledges it', async () => {
@@ -173,7 +185,7 @@ describe('publish and subscribe', () => {
     ]);
     expect(failures).toHaveLength(2);
     await subscription.close();
-    await expect(jsm.consumers.info(streamName, durableName)).resolves.toMatchObject({ num_ack_pending: 0, num_pending: 0 });
+    await expect(settledConsumer(durableName)).resolves.toMatchObject({ num_ack_pending: 0, num_pending: 0 });
   });
 
   it('resumes a durable where it stopped', async () => {
