@@ -100,9 +100,6 @@ describe('a 256 MiB instance streamed by our SCU into a slow S3 endpoint', () =>
       implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'SLOW_S3_TEST' },
       presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] }],
     });
-    const context = association.contextFor(CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN);
-    if (!context) throw new Error('the gateway did not accept CT Image Storage in Explicit VR Little Endian');
-
     const rssIdle = gateway.rssBytes();
     const toS3Before = proxy.bytesForwarded;
     const started = performance.now();
@@ -129,18 +126,12 @@ describe('a 256 MiB instance streamed by our SCU into a slow S3 endpoint', () =>
     let status: number;
     let seconds: number;
     try {
-      const response = await association.request(
-        context.id,
-        {
-          commandField: 'C-STORE-RQ',
-          messageId: association.allocateMessageId(),
-          affectedSopClassUid: CT_IMAGE_STORAGE,
-          affectedSopInstanceUid: uids.sopInstanceUid,
-          priority: 0,
-          hasDataSet: true,
-        },
+      ({ status } = await association.store({
+        sopClassUid: CT_IMAGE_STORAGE,
+        sopInstanceUid: uids.sopInstanceUid,
+        transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN,
         // Counted as the SCU pulls it: the SCU pulls only as its socket drains.
-        Readable.from(
+        dataSet: Readable.from(
           (async function* () {
             for await (const chunk of instance.stream() as AsyncIterable<Buffer>) {
               sent += chunk.length;
@@ -149,9 +140,8 @@ describe('a 256 MiB instance streamed by our SCU into a slow S3 endpoint', () =>
             sentAllAtMs = performance.now() - started;
           })(),
         ),
-      );
+      }));
       seconds = (performance.now() - started) / 1000;
-      status = (response.command as { status: number }).status;
     } finally {
       clearInterval(sampler);
       clearTimeout(lift);

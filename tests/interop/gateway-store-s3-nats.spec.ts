@@ -187,22 +187,13 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     const dataSet = largeCtDataSet(uids, 64, 64).bytes();
     const association = await connect();
     try {
-      const context = association.contextFor(CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN);
-      if (!context) throw new Error('CT Image Storage in Explicit VR Little Endian was not accepted');
-      const response = await association.request(
-        context.id,
-        {
-          commandField: 'C-STORE-RQ',
-          messageId: association.allocateMessageId(),
-          affectedSopClassUid: CT_IMAGE_STORAGE,
-          affectedSopInstanceUid: uids.sopInstanceUid,
-          priority: 0,
-          hasDataSet: true,
-        },
+      const { status, errorComment } = await association.store({
+        sopClassUid: CT_IMAGE_STORAGE,
+        sopInstanceUid: uids.sopInstanceUid,
+        transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN,
         dataSet,
-      );
-      const command = response.command as { status: number; errorComment?: string };
-      return { status: command.status, errorComment: command.errorComment };
+      });
+      return { status, errorComment };
     } finally {
       await association.release();
     }

@@ -51,23 +51,14 @@ export async function storeLargeInstance(
     }
   }, 50);
   try {
-    const context = association.contextFor(CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN);
-    if (!context) throw new Error('the gateway did not accept CT Image Storage in Explicit VR Little Endian');
     const started = performance.now();
-    const response = await association.request(
-      context.id,
-      {
-        commandField: 'C-STORE-RQ',
-        messageId: association.allocateMessageId(),
-        affectedSopClassUid: CT_IMAGE_STORAGE,
-        affectedSopInstanceUid: uids.sopInstanceUid,
-        priority: 0,
-        hasDataSet: true,
-      },
-      instance.stream(),
-    );
+    const { status } = await association.store({
+      sopClassUid: CT_IMAGE_STORAGE,
+      sopInstanceUid: uids.sopInstanceUid,
+      transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN,
+      dataSet: instance.stream(),
+    });
     const seconds = (performance.now() - started) / 1000;
-    const status = (response.command as { status: number }).status;
     return { uids, dataSetSize: instance.size, dataSetSha256: instance.sha256(), status, seconds, rssIdle, peakRss };
   } finally {
     clearInterval(sampler);
