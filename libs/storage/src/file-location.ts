@@ -32,7 +32,7 @@ export class FileStorageLocation implements StorageLocation {
   readonly description: string;
   private readonly incoming: string;
   private sweep: Promise<void> | undefined;
-  private readonly newDirectories = new NewDirectories();
+  private readonly renames = new DurableRenames();
 
   constructor(
     private readonly root: string,
@@ -45,7 +45,7 @@ export class FileStorageLocation implements StorageLocation {
   createWriter(key: string): ObjectWriter {
     const target = this.pathOf(key);
     const temporary = join(this.incoming, `${randomUUID()}.part`);
-    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, this.newDirectories);
+    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, this.renames);
   }
 
   async openReader(key: string): Promise<Readable> {
@@ -144,7 +144,7 @@ class FileObjectWriter implements ObjectWriter {
     private readonly target: string,
     private readonly temporary: string,
     highWaterMark: number,
-    private readonly newDirectories: NewDirectories,
+    private readonly renames: DurableRenames,
   ) {
     this.stream = new HashingFileSink(temporary, highWaterMark);
     // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
@@ -170,7 +170,7 @@ class FileObjectWriter implements ObjectWriter {
       const failure = await this.written;
       if (failure !== undefined) throw filesystemError('write', failure);
       // The sink fsynced and closed the file in _final; now make its name durable.
-      await this.newDirectories.placeDurably(this.temporary, this.target);
+      await this.renames.placeDurably(this.temporary, this.target);
       this.state = 'committed';
       return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
     } catch (error) {
@@ -324,7 +324,7 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
  * waits until whoever created that directory, or any directory above it, has fsynced the parents:
  * otherwise a power loss could take the directory, and the object answered as stored, with it.
  */
-class NewDirectories {
+class DurableRenames {
   private readonly pending = new Map<string, Promise<void>>();
 
   /**
