@@ -26,6 +26,8 @@ interface DcmjsDictionary {
 
 interface Tables {
   vrByTag: Map<number, string>;
+  /** As dcmjs lists it: lower case where the VR depends on context. */
+  listedVrByTag: Map<number, string>;
   tagByKeyword: Map<string, number>;
   keywordByTag: Map<number, string>;
 }
@@ -42,6 +44,7 @@ function load(): Tables {
   const dcmjs = createRequire(__filename)('dcmjs') as DcmjsDictionary;
   const { nameMap } = dcmjs.data.DicomMetaDictionary;
   const vrByTag = new Map<number, string>();
+  const listedVrByTag = new Map<number, string>();
   const tagByKeyword = new Map<string, number>();
   const keywordByTag = new Map<number, string>();
   for (const keyword of Object.keys(nameMap)) {
@@ -49,10 +52,11 @@ function load(): Tables {
     const tag = entry ? parseTag(entry.tag) : undefined;
     if (!entry || tag === undefined) continue;
     vrByTag.set(tag, implicitVr(entry.vr));
+    listedVrByTag.set(tag, entry.vr);
     tagByKeyword.set(keyword, tag);
     keywordByTag.set(tag, keyword);
   }
-  tables = { vrByTag, tagByKeyword, keywordByTag };
+  tables = { vrByTag, listedVrByTag, tagByKeyword, keywordByTag };
   return tables;
 }
 
@@ -101,6 +105,19 @@ export function dictionaryVr(tag: number): string {
   }
   const { vrByTag } = load();
   return vrByTag.get(tag) ?? vrByTag.get(repeatingGroupTag(tag)) ?? 'UN';
+}
+
+/**
+ * The VR PS3.6 lists for `tag`, as dcmjs writes it: lower case where it depends on context (`xs`
+ * "US or SS", `ox` "OB or OW"…), so that a caller checking an explicit VR knows when not to insist;
+ * undefined when the dictionary does not know the tag (other private elements, unknown tags).
+ */
+export function listedVr(tag: number): string | undefined {
+  const element = tag & 0xffff;
+  if (element === 0) return 'UL';
+  if ((tag >>> 16) & 1) return element >= 0x10 && element <= 0xff ? 'LO' : undefined;
+  const { listedVrByTag } = load();
+  return listedVrByTag.get(tag) ?? listedVrByTag.get(repeatingGroupTag(tag));
 }
 
 /** The tag `(group << 16) | element` of a PS3.6 keyword such as `PatientName`. */

@@ -17,4 +17,4 @@ export {
   type LeadingAttributesOptions,
   type LeadingAttributesJson,
 } from './leading-attributes';
-export { tagOfKeyword, keywordOfTag } from './dictionary';
+export { dictionaryVr, listedVr, tagLabel, tagOfKeyword, keywordOfTag } from './dictionary';
