@@ -54,16 +54,25 @@ export interface RouteInstanceCommandV1 {
   replyTo: string;
 }
 
-/** Why one destination did not confirm, when it sent no C-STORE-RSP. */
+/** Why one destination did not confirm; each is a distinct operator action. */
 export type RouteFailureReasonV1 =
+  /** No destination of that name in production.yaml. */
   | 'unknown-destination'
+  /** Nothing under the storage key, or not a Part-10 object. */
   | 'not-stored'
+  /** The storage location could not be read. */
   | 'storage-unavailable'
+  /** TCP/TLS connect failed or timed out. */
   | 'unreachable'
+  /** A-ASSOCIATE-RJ (PS3.8 Table 9-21). */
   | 'association-rejected'
+  /** The SOP class or the stored transfer syntax was not accepted; the router never converts. */
   | 'presentation-context-rejected'
+  /** A-ABORT, or the connection closed mid-message. */
   | 'aborted'
+  /** No C-STORE-RSP within the destination's DIMSE timeout. */
   | 'timeout'
+  /** The sender is shutting down. */
   | 'shutting-down'
   /** The destination answered with a failure status (PS3.7 Annex C). */
   | 'failure-status';

@@ -1,28 +1,12 @@
+import type { RouteFailureReasonV1 } from '@dicom-router/contracts';
+
 /**
  * Sending a stored instance to a destination and testing a destination: what routing (synchronous
  * routes, asynchronous filers) and the REST API need, whatever opens the association.
  */
 
-/** Why a delivery got no C-STORE-RSP at all; each is a distinct operator action. */
-export type DeliveryFailureReason =
-  /** No destination of that name in production.yaml. */
-  | 'unknown-destination'
-  /** Nothing under the storage key, or not a Part-10 object. */
-  | 'not-stored'
-  /** The storage location could not be read. */
-  | 'storage-unavailable'
-  /** TCP/TLS connect failed or timed out. */
-  | 'unreachable'
-  /** A-ASSOCIATE-RJ (PS3.8 Table 9-21). */
-  | 'association-rejected'
-  /** The SOP class or the stored transfer syntax was not accepted; the router never converts. */
-  | 'presentation-context-rejected'
-  /** A-ABORT, or the connection closed mid-message. */
-  | 'aborted'
-  /** No C-STORE-RSP within the destination's DIMSE timeout. */
-  | 'timeout'
-  /** The gateway is shutting down. */
-  | 'shutting-down';
+/** Why a delivery got no C-STORE-RSP at all: the route contract's reasons but a failure status. */
+export type DeliveryFailureReason = Exclude<RouteFailureReasonV1, 'failure-status'>;
 
 export class DeliveryError extends Error {
   override readonly name = 'DeliveryError';

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { processMetricsRegistry } from '@dicom-router/service-runtime';
 
 /** Prometheus metrics of async-filer, on its own registry. */
 @Injectable()
 export class FilerMetrics {
-  readonly registry = new Registry();
+  readonly registry = processMetricsRegistry();
 
   /** Set from the database on each scrape (see QueueDepthCollector), so every replica reports the shared queue. */
   readonly queueDepth = new Gauge({
@@ -42,8 +43,4 @@ export class FilerMetrics {
     labelNames: ['filer'] as const,
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
+import { processMetricsRegistry } from '@dicom-router/service-runtime';
 
 /** Prometheus metrics of the gateway, on its own registry (no global state between app instances). */
 @Injectable()
 export class GatewayMetrics {
-  readonly registry = new Registry();
+  readonly registry = processMetricsRegistry();
 
   readonly associations = new Counter({
     name: 'dicom_associations_total',
@@ -26,8 +27,4 @@ export class GatewayMetrics {
     labelNames: ['listener', 'command', 'status'] as const,
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
 }

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
+import { processMetricsRegistry } from '@dicom-router/service-runtime';
 
 /** Prometheus metrics of storage-router, on its own registry. */
 @Injectable()
 export class RouterMetrics {
-  readonly registry = new Registry();
+  readonly registry = processMetricsRegistry();
 
   readonly commands = new Counter({
     name: 'dicom_route_commands_total',
@@ -26,8 +27,4 @@ export class RouterMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });
-
-  constructor() {
-    collectDefaultMetrics({ register: this.registry });
-  }
 }
