@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { readFileMetaInformation } from '@dicom-router/dicom-data';
+import { DicomClient, Status } from '@dicom-router/dicom-network';
 import { startAsyncFiler, type AsyncFilerHandle } from '../support/async-filer';
 import { startStorescp, storescu, type StorescpPeer } from '../support/dcmtk';
 import { startGateway, type GatewayHandle } from '../support/gateway';
@@ -510,4 +511,38 @@ describe('async routing in the all-in-one process (embedded defaults)', () => {
     await waitFor('delivered after resume', async () => (await docsOf('everything')).length === 0 && receivedUids(storescp).length === 6, 30_000);
     expect(countBy(receivedUids(storescp))).toEqual(new Map([...instances, ...more].map((i) => [i.sopInstanceUid, 1])));
   }, 120_000);
+
+  // DESIGN.md §5: Success is a promise. On the in-process bus nothing is kept across a restart, so
+  // whatever holds the event (the filer's queue rows, or an outbox row) must be committed before the
+  // response leaves; a kill the moment it arrives shows it.
+  it('loses no instance answered Success when the process is killed the moment the response arrives', async () => {
+    const instances = ['CT', 'CT', 'CT'].map((modality) => syntheticInstance({ modality, pixelBytes: 4 * 1024 }));
+    const association = await DicomClient.connect({
+      host: '127.0.0.1',
+      port: running().listenerPorts['main'],
+      connectTimeoutMs: 3000,
+      callingAet: 'STORESCU',
+      calledAet: 'ASYNC-ROUTER',
+      implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'KILL_TEST' },
+      presentationContexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: TRANSFER_SYNTAXES }],
+    });
+    const statuses: number[] = [];
+    try {
+      for (const instance of instances) {
+        const { status } = await association.store(instance);
+        statuses.push(status);
+      }
+      process.kill(running().pid, 'SIGKILL');
+    } finally {
+      association.abort();
+    }
+    expect(statuses).toEqual([Status.Success, Status.Success, Status.Success]);
+    expect((await running().process.stop()).signal).toBe('SIGKILL');
+    gateway = await startGateway({ production, env });
+    const docs = await waitFor('queued after the restart', async () => {
+      const all = (await docsOf('ct-only')).filter((d) => instances.some((i) => i.sopInstanceUid === d.sopInstanceUid));
+      return all.length === instances.length && all;
+    }, 30_000);
+    expect(docs.map((d) => d.sopInstanceUid).sort()).toEqual(instances.map((i) => i.sopInstanceUid).sort());
+  }, 90_000);
 });

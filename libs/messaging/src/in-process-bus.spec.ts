@@ -69,7 +69,7 @@ describe('InProcessBus', () => {
     await bus.subscribe('dicom.events.>', { durableName: 'all', handler: async (e) => void seen.push(e.id) });
     const event = alert();
     expect(await bus.publish(event)).toMatchObject({ duplicate: false });
-    expect(await bus.publish({ ...event })).toEqual({ duplicate: true });
+    expect(await bus.publish({ ...event })).toMatchObject({ duplicate: true });
     await until(() => seen.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(await bus.publish(event)).toMatchObject({ duplicate: false });
@@ -212,6 +212,54 @@ describe('InProcessBus', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await retried.close();
       await expect(third).rejects.toThrow(/closed before the event was handled/);
+    });
+    it('gives a repeated id the first publish’s outcome, and delivers it again once that one was not handled', async () => {
+      bus = new InProcessBus();
+      let release!: () => void;
+      const blocked = new Promise<void>((resolve) => (release = resolve));
+      const seen: string[] = [];
+      const subscription = await bus.subscribe('dicom.events.alert.v1', {
+        durableName: 'slow',
+        handler: async (event) => {
+          seen.push(event.id);
+          await blocked;
+        },
+      });
+      const event = alert();
+      const first = await bus.publish(event);
+      const repeat = await bus.publish(event);
+      expect(repeat.duplicate).toBe(true);
+      let repeatSettled = false;
+      void repeat.handled?.then(() => (repeatSettled = true));
+      await until(() => seen.length === 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(repeatSettled).toBe(false); // an outbox republishing it still holds its row
+      release();
+      await expect(repeat.handled).resolves.toBeUndefined();
+      await expect(first.handled).resolves.toBeUndefined();
+      expect(seen).toEqual([event.id]);
+
+      // Queued when the last subscriber left: not handled, so the same id is delivered when published again.
+      let releaseNext!: () => void;
+      const next = new Promise<void>((resolve) => (releaseNext = resolve));
+      const busy = await bus.subscribe('dicom.events.alert.v1', { durableName: 'slow', handler: () => next });
+      await subscription.close();
+      const occupying = (await bus.publish(alert())).handled;
+      const dropped = alert();
+      const lost = (await bus.publish(dropped)).handled;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const closing = busy.close();
+      releaseNext();
+      await closing;
+      await expect(occupying).resolves.toBeUndefined();
+      await expect(lost).rejects.toThrow(/no subscriber left/);
+      const delivered: string[] = [];
+      await bus.subscribe('dicom.events.alert.v1', { durableName: 'slow', handler: async (e) => void delivered.push(e.id) });
+      const again = await bus.publish(dropped);
+      expect(again.duplicate).toBe(false);
+      await expect(again.handled).resolves.toBeUndefined();
+      // At least once: the copy left queued on the durable reaches the new subscriber too.
+      expect(new Set(delivered)).toEqual(new Set([dropped.id]));
     });
   });
 

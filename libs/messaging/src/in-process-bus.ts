@@ -47,12 +47,13 @@ class Durable {
 
 /**
  * The bus for `npm start` without NATS: at-least-once within this process only. Nothing survives a
- * restart; embedded mode gets its durability from a database outbox (rows committed with the state
- * change, relayed here afterwards), added with the persistence lib.
+ * restart, so an event is held durably only by its consumers, which commit what they take from it
+ * before their handler resolves (`handled`), or by a database outbox row kept until then.
  */
 export class InProcessBus implements EventBus {
   readonly #durables = new Map<string, Durable>();
-  readonly #seen = new Map<string, number>();
+  /** Event ids accepted within the dedupe window: when they expire, and what their consumers made of them. */
+  readonly #seen = new Map<string, { expiresAt: number; handled: Promise<void> }>();
   /** Events taken by a durable and not yet handled there: settled with an error if the bus closes. */
   readonly #unsettled = new Set<Pending['settle']>();
   readonly #dedupeWindowMs: number;
@@ -75,8 +76,10 @@ export class InProcessBus implements EventBus {
     const subject = subjectOfEvent(event);
     const now = Date.now();
     this.#forgetExpired(now);
-    if (this.#seen.has(event.id)) return { duplicate: true };
-    this.#seen.set(event.id, now + this.#dedupeWindowMs);
+    // A repeat is told the first publish's outcome: an outbox republishing the event lets go of its
+    // row only once the consumers have handled it, whoever published it first.
+    const seen = this.#seen.get(event.id);
+    if (seen) return { duplicate: true, handled: seen.handled };
     // A copy per durable, so one handler mutating its event cannot affect another.
     const bytes = JSON.stringify(event);
     const outcomes: Promise<void>[] = [];
@@ -96,8 +99,13 @@ export class InProcessBus implements EventBus {
       this.#pump(durable);
     }
     const handled = Promise.all(outcomes).then(() => undefined);
-    // Publishers that do not wait for the handlers must not see an unhandled rejection.
-    handled.catch(() => undefined);
+    const entry = { expiresAt: now + this.#dedupeWindowMs, handled };
+    this.#seen.set(event.id, entry);
+    // Not handled (no subscriber left, bus closed): a later publish of the same id must be delivered.
+    // Publishers that do not wait for the handlers must not see an unhandled rejection either.
+    handled.catch(() => {
+      if (this.#seen.get(event.id) === entry) this.#seen.delete(event.id);
+    });
     return { duplicate: false, handled };
   }
 
@@ -182,7 +190,7 @@ export class InProcessBus implements EventBus {
 
   #forgetExpired(now: number): void {
     // Insertion order is expiry order, so expired ids are at the front.
-    for (const [id, expiresAt] of this.#seen) {
+    for (const [id, { expiresAt }] of this.#seen) {
       if (expiresAt > now) break;
       this.#seen.delete(id);
     }

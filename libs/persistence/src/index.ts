@@ -3,5 +3,5 @@ export type { EventPublisher } from './outbox/event-publisher';
 export { Outbox, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from './outbox/outbox';
 export { OutboxEvent } from './outbox/outbox-event.entity';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox/outbox-relay';
-export { publishDurably, type DurableVia } from './outbox/publish-durably';
+export { publishDurably, type DurableVia, type PublishDurablyOptions } from './outbox/publish-durably';
 export { databaseReadiness } from './database/readiness';

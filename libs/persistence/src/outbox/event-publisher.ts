@@ -8,7 +8,7 @@ export interface EventPublisher {
   /**
    * Resolves once the event is durable on the bus; rejects (e.g. BusUnavailableError) otherwise. A
    * bus that keeps nothing across a restart (the in-process one) resolves with `{ handled }`, a promise
-   * of its consumers' outcome: the outbox keeps the row until that resolves.
+   * of its consumers' outcome: publishDurably waits for it, and the outbox keeps the row until it resolves.
    */
   publish(event: CloudEventJson): Promise<unknown>;
 }

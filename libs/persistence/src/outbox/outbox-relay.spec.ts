@@ -285,6 +285,43 @@ describe.each(BACKENDS)('outbox on $name', (backend) => {
       expect(bus.published).toEqual([event]);
     });
 
+    it('on a bus that keeps nothing, counts the event durable once its consumers have handled it, leaving no row', async () => {
+      const bus = new FakeBus();
+      let release!: () => void;
+      bus.handled = () => new Promise<void>((resolve) => (release = resolve));
+      const event = storedEvent();
+      let via: string | undefined;
+      const durable = publishDurably(outbox, bus, event).then((v) => (via = v));
+      await tick(20);
+      expect(via).toBeUndefined(); // not before the consumers committed what they took from it
+      release();
+      await durable;
+      expect(via).toBe('bus');
+      expect(await outboxRows(db)).toEqual([]);
+    });
+
+    it('commits the event to the outbox when the consumers fail or take longer than the hand-off allows', async () => {
+      const bus = new FakeBus();
+      bus.handled = () => Promise.reject(new Error('no subscriber left'));
+      const refused = storedEvent();
+      await expect(publishDurably(outbox, bus, refused)).resolves.toBe('outbox');
+
+      // Slow: the row is kept until the first delivery is handled, even though the relay's
+      // republish is a duplicate.
+      let release!: () => void;
+      const firstDelivery = new Promise<void>((resolve) => (release = resolve));
+      bus.handled = () => firstDelivery;
+      const slow = storedEvent();
+      await expect(publishDurably(outbox, bus, slow, { handoffMs: 20 })).resolves.toBe('outbox');
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([refused.id, slow.id]);
+      const draining = relay(bus, { retentionMs: 0 }).drainOnce();
+      await tick(30);
+      expect((await outboxRows(db)).map((r) => r.id)).toEqual([refused.id, slow.id]);
+      release();
+      await expect(draining).resolves.toBe(2);
+      expect(await outboxRows(db)).toEqual([]);
+    });
+
     it('rejects when neither the bus nor the outbox takes the event', async () => {
       const bus = new FakeBus();
       bus.down = true;

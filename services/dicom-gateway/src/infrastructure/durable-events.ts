@@ -7,10 +7,11 @@ import { GatewayEventBus } from './event-bus';
 import { Logger } from '@dicom-router/service-runtime';
 
 /**
- * Makes a stored event durable before C-STORE success (DESIGN.md §5): on JetStream, publish first
- * and fall back to the database outbox when NATS is unreachable; on the in-process bus (embedded
- * defaults), which keeps nothing across a restart, always through the outbox. The relay publishes
- * outbox rows in order once the bus answers.
+ * Makes a stored event durable before C-STORE success (DESIGN.md §5): publish first, and fall back to
+ * the database outbox when the bus cannot take it. On JetStream the stream's ack makes it durable; on
+ * the in-process bus of the embedded defaults, the hosted consumers' own commits do (see
+ * publishDurably), which spares the embedded database an outbox row, its read and its delete per
+ * instance. The relay publishes outbox rows in order once the bus answers.
  */
 @Injectable()
 export class DurableEvents implements OnModuleInit, OnApplicationShutdown {
@@ -46,9 +47,7 @@ export class DurableEvents implements OnModuleInit, OnApplicationShutdown {
   /** Resolves once the event is durable on the bus or in the outbox; rejects if neither holds it. */
   async announce(event: CloudEventJson): Promise<void> {
     if (!this.database || !this.outbox) throw new Error('event outbox not open yet');
-    const via = this.settings.natsUrl
-      ? await publishDurably(this.outbox, this.bus.events, event)
-      : await this.outbox.add(event).then(() => 'outbox' as const);
+    const via = await publishDurably(this.outbox, this.bus.events, event);
     // Publish soon, in one batch with the rows added around it.
     if (via === 'outbox') this.relay?.nudge();
   }

@@ -33,7 +33,12 @@ export class GatewayEventBus implements OnModuleInit, OnApplicationShutdown {
       });
       this.logger.info('event bus: NATS JetStream');
     } else {
-      this.bus = new InProcessBus();
+      this.bus = new InProcessBus({
+        onHandlerError: (err, event, { attempt }) =>
+          this.logger.warn({ err: err instanceof Error ? err.message : String(err), eventId: event.id, type: event.type, attempt }, 'event handler failed; redelivering'),
+        onGiveUp: (event, durableName, err) =>
+          this.logger.error({ err: err instanceof Error ? err.message : String(err), eventId: event.id, type: event.type, consumer: durableName }, 'event handler kept failing; event given up'),
+      });
       this.logger.info('event bus: in-process (embedded defaults)');
     }
     this.markConnected();
