@@ -97,6 +97,35 @@ describe('file StorageLocation', () => {
     }
   });
 
+  it('withdraws an object whose directory could not be fsynced after the rename: nothing visible, nothing left over', async () => {
+    const realOpen = fs.open;
+    const realFsync = fs.fsync;
+    const dirFds = new Set<number>();
+    const open = jest.spyOn(fs, 'open');
+    const fsync = jest.spyOn(fs, 'fsync');
+    open.mockImplementation(((path: fs.PathLike, flags: fs.OpenMode, callback: (error: NodeJS.ErrnoException | null, fd: number) => void) =>
+      realOpen(path, flags, (error, fd) => {
+        if (!error && flags === 'r') dirFds.add(fd);
+        callback(error, fd);
+      })) as unknown as typeof fs.open);
+    fsync.mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+      if (!dirFds.has(fd)) return realFsync(fd, callback);
+      callback(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    }) as typeof fs.fsync);
+    try {
+      for (const key of ['studies/1.2.3/series/4.5/new-dir.dcm', 'studies/1.2.3/series/4.5/existing-dir.dcm']) {
+        const writer = location.createWriter(key);
+        await writeAll(writer.stream, [Buffer.from('not durable')]);
+        await expect(writer.commit()).rejects.toThrow(/EIO/);
+        expect(await location.head(key)).toBeNull();
+      }
+      expect(await incomingFiles()).toEqual([]);
+    } finally {
+      open.mockRestore();
+      fsync.mockRestore();
+    }
+  });
+
   it('stores an empty object', async () => {
     const writer = location.createWriter('empty');
     await expect(writer.commit()).resolves.toEqual({ key: 'empty', size: 0, sha256: sha256(Buffer.alloc(0)) });

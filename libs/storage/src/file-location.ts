@@ -165,17 +165,20 @@ class FileObjectWriter implements ObjectWriter {
 
   private async finish(): Promise<StoredObject> {
     this.state = 'committing';
+    let placed = false;
     try {
       if (!this.stream.writableEnded) this.stream.end();
       const failure = await this.written;
       if (failure !== undefined) throw filesystemError('write', failure);
       // The sink fsynced and closed the file in _final; now make its name durable.
-      await this.renames.placeDurably(this.temporary, this.target);
+      await this.renames.placeDurably(this.temporary, this.target, () => (placed = true));
       this.state = 'committed';
       return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
     } catch (error) {
       this.state = 'failed';
-      await unlink(this.temporary).catch(() => undefined);
+      // Renamed but its directory could not be fsynced: the name may not survive a power cut and the
+      // caller answers a failure, so the object is withdrawn rather than left visible unannounced.
+      await unlink(placed ? this.target : this.temporary).catch(() => undefined);
       throw filesystemError('commit', error);
     }
   }
@@ -329,9 +332,10 @@ class DurableRenames {
 
   /**
    * Renames `from` to `to` and makes the new name durable. The directories are created only when the
-   * rename says they are missing: most instances join a series whose directory exists.
+   * rename says they are missing: most instances join a series whose directory exists. `onRenamed`
+   * is told as soon as `to` names the file, before its directory is fsynced.
    */
-  async placeDurably(from: string, to: string): Promise<void> {
+  async placeDurably(from: string, to: string, onRenamed: () => void): Promise<void> {
     const directory = dirname(to);
     const placed = await rename(from, to).then(
       () => true,
@@ -341,6 +345,7 @@ class DurableRenames {
       },
     );
     if (placed) {
+      onRenamed();
       await this.recorded(directory);
       return fsyncDirectory(directory);
     }
@@ -348,6 +353,7 @@ class DurableRenames {
     if (firstCreated === undefined) {
       // Someone else created it meanwhile.
       await rename(from, to);
+      onRenamed();
       await this.recorded(directory);
       return fsyncDirectory(directory);
     }
@@ -356,6 +362,7 @@ class DurableRenames {
     const created = dirs.slice(0, -1);
     const synced = (async () => {
       await rename(from, to);
+      onRenamed();
       for (const dir of dirs) await fsyncDirectory(dir);
       await this.recorded(dirname(firstCreated));
     })();
