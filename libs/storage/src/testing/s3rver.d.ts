@@ -26,6 +26,8 @@ declare module 's3rver' {
     constructor(options: S3rverOptions);
     /** Koa's middleware list; composed when the server starts. */
     middleware: S3rverMiddleware[];
+    /** The winston logger behind `silent`; close() removes its transports. */
+    logger: { silent: boolean };
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }
