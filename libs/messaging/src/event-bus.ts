@@ -29,9 +29,9 @@ export interface PublishResult {
   /**
    * In-process bus only, which keeps nothing across a restart: resolves once every durable consumer
    * that took the event has handled it (or given up on it), rejects when one cannot (its subscribers
-   * left, the bus closed). A repeated id gets the first publish's promise. Whoever holds the event
-   * durably (an outbox row) lets go of it only then; a publisher that waits for it knows the consumers
-   * have committed what they took from the event.
+   * left, the bus closed). A repeated id gets the first publish's promise while its consumers are still
+   * at it, none once they are done. Whoever holds the event durably (an outbox row) lets go of it only
+   * then; a publisher that waits for it knows the consumers have committed what they took from it.
    */
   handled?: Promise<void>;
 }

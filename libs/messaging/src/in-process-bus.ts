@@ -52,8 +52,11 @@ class Durable {
  */
 export class InProcessBus implements EventBus {
   readonly #durables = new Map<string, Durable>();
-  /** Event ids accepted within the dedupe window: when they expire, and what their consumers made of them. */
-  readonly #seen = new Map<string, { expiresAt: number; handled: Promise<void> }>();
+  /**
+   * Event ids accepted within the dedupe window: when they expire, and the consumers' outcome while
+   * they are still at work (dropped once handled, so a busy window holds a number per id, not a promise).
+   */
+  readonly #seen = new Map<string, { expiresAt: number; handling?: Promise<void> }>();
   /** Events taken by a durable and not yet handled there: settled with an error if the bus closes. */
   readonly #unsettled = new Set<Pending['settle']>();
   readonly #dedupeWindowMs: number;
@@ -79,7 +82,7 @@ export class InProcessBus implements EventBus {
     // A repeat is told the first publish's outcome: an outbox republishing the event lets go of its
     // row only once the consumers have handled it, whoever published it first.
     const seen = this.#seen.get(event.id);
-    if (seen) return { duplicate: true, handled: seen.handled };
+    if (seen) return { duplicate: true, ...(seen.handling && { handled: seen.handling }) };
     // A copy per durable, so one handler mutating its event cannot affect another.
     const bytes = JSON.stringify(event);
     const outcomes: Promise<void>[] = [];
@@ -99,13 +102,16 @@ export class InProcessBus implements EventBus {
       this.#pump(durable);
     }
     const handled = Promise.all(outcomes).then(() => undefined);
-    const entry = { expiresAt: now + this.#dedupeWindowMs, handled };
+    const entry: { expiresAt: number; handling?: Promise<void> } = { expiresAt: now + this.#dedupeWindowMs, handling: handled };
     this.#seen.set(event.id, entry);
-    // Not handled (no subscriber left, bus closed): a later publish of the same id must be delivered.
-    // Publishers that do not wait for the handlers must not see an unhandled rejection either.
-    handled.catch(() => {
-      if (this.#seen.get(event.id) === entry) this.#seen.delete(event.id);
-    });
+    handled.then(
+      () => delete entry.handling,
+      // Not handled (no subscriber left, bus closed): a later publish of the same id must be delivered.
+      // Publishers that do not wait for the handlers must not see an unhandled rejection either.
+      () => {
+        if (this.#seen.get(event.id) === entry) this.#seen.delete(event.id);
+      },
+    );
     return { duplicate: false, handled };
   }
 
