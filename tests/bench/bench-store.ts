@@ -2,7 +2,8 @@
  * C-STORE ingest, DCMTK storescu as the sender, side by side (DESIGN.md §6):
  *   DCMTK storescp writing files   vs   the gateway on embedded defaults (filesystem storage,
  *   in-process bus)   [vs the gateway with S3 (s3rver) + NATS JetStream when --s3 is given]
- * Workloads: 1,000 × a 39 KB CT over one association; 200 × 512 KB; one 256 MB instance.
+ * Workloads: 1,000 × a 39 KB CT over one association (each copy its own SOP instance); 200 × 512 KB; one
+ * 256 MB instance.
  * Reports seconds, the ratio to storescp, and the SCP's peak RSS (sampled every 50 ms).
  *
  * Run: npm run bench:store [-- --count 1000 --big-mb 256 --s3 --data-dir /dev/shm]   (after npm run build)
@@ -17,6 +18,7 @@ import { createTestDatabase } from '../support/postgres';
 import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { stopAll } from '../support/processes';
 import { syntheticInstance } from '../support/part10-files';
+import { readFileMetaInformation } from '@dicom-router/dicom-data';
 import { tempDir } from '../support/tmp';
 import { PYDICOM_TEST_FILES } from '../support/tools';
 import { createStorageLocation, type StorageLocation } from '@dicom-router/storage';
@@ -57,6 +59,28 @@ function writeSynthetic(dir: string, name: string, pixelBytes: number): string {
   const file = path.join(dir, name);
   fs.writeFileSync(file, syntheticInstance({ pixelBytes }).file);
   return file;
+}
+
+/**
+ * `count` copies of a Part-10 file, each its own SOP instance, as a modality sends a series: the
+ * SOP Instance UID (data set and meta header) is rewritten in place with one of the same length, so
+ * neither SCP overwrites an earlier object (storescp would also print a warning per overwrite).
+ */
+function distinctInstances(dir: string, source: string, count: number, first = 0): string[] {
+  const original = fs.readFileSync(source);
+  const uid = readFileMetaInformation(original).mediaStorageSopInstanceUid;
+  const stem = uid.slice(0, uid.lastIndexOf('.') + 1);
+  const digits = uid.length - stem.length;
+  if (first + count > 9 * 10 ** (digits - 1)) throw new Error(`${source}: its SOP Instance UID leaves room for ${9 * 10 ** (digits - 1)} copies`);
+  const from = Buffer.from(uid, 'latin1');
+  return Array.from({ length: count }, (_, i) => {
+    const copy = Buffer.from(original);
+    const to = Buffer.from(stem + String(10 ** (digits - 1) + first + i), 'latin1');
+    for (let at = copy.indexOf(from); at >= 0; at = copy.indexOf(from, at + to.length)) to.copy(copy, at);
+    const file = path.join(dir, `${path.basename(source, '.dcm')}-${first + i}.dcm`);
+    fs.writeFileSync(file, copy);
+    return file;
+  });
 }
 
 /** A big instance written to disk in pieces, never held in memory whole. */
@@ -100,14 +124,15 @@ async function timeSend(scp: Scp, workload: Workload): Promise<{ seconds: number
 }
 
 /** DESIGN.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
-async function parallelSpeedup(scp: Scp, file: string, perAssociation: number, parallel: number): Promise<{ one: number; many: number }> {
-  const send = () =>
-    storescu({ port: scp.port, callingAet: 'STORESCU', calledAet: scp.calledAet, files: Array(perAssociation).fill(file), extraArgs: ['-R'], timeoutMs: 600_000 });
+async function parallelSpeedup(scp: Scp, files: string[], perAssociation: number, parallel: number): Promise<{ one: number; many: number }> {
+  // Association k sends its own slice: no instance is sent twice, by one association or by two.
+  const send = (k: number) =>
+    storescu({ port: scp.port, callingAet: 'STORESCU', calledAet: scp.calledAet, files: files.slice(k * perAssociation, (k + 1) * perAssociation), extraArgs: ['-R'], timeoutMs: 600_000 });
   let started = performance.now();
-  await send();
+  await send(0);
   const one = perAssociation / ((performance.now() - started) / 1000);
   started = performance.now();
-  const results = await Promise.all(Array.from({ length: parallel }, send));
+  const results = await Promise.all(Array.from({ length: parallel }, (_, k) => send(k + 1)));
   if (results.some((r) => r.code !== 0)) throw new Error(`parallel storescu failed on ${scp.name}`);
   const many = (perAssociation * parallel) / ((performance.now() - started) / 1000);
   return { one, many };
@@ -195,8 +220,8 @@ async function main(): Promise<void> {
   const medium = writeSynthetic(dir, 'medium-512k.dcm', 512 * 1024);
   const big = writeBigSynthetic(dir, bigMb);
   const workloads: Workload[] = [
-    { name: `${count} × 39 KB CT`, files: Array(count).fill(ct) },
-    { name: `${smallCount} × 512 KB`, files: Array(smallCount).fill(medium) },
+    { name: `${count} × 39 KB CT`, files: distinctInstances(dir, ct, count) },
+    { name: `${smallCount} × 512 KB`, files: distinctInstances(dir, medium, smallCount) },
     { name: `1 × ${bigMb} MB`, files: [big] },
   ];
   const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
@@ -204,6 +229,9 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const parallelRows: string[] = [];
   const parallel = argValue('parallel', 8);
+  // Fresh instances for the parallel runs, numbered after the 39 KB workload's.
+  const perAssociation = Math.max(50, Math.floor(count / parallel));
+  const parallelFiles = distinctInstances(dir, ct, perAssociation * (parallel + 1), count);
   const baseline = new Map<string, number>();
   for (const setup of setups) {
     const scp = await setup();
@@ -222,7 +250,7 @@ async function main(): Promise<void> {
           rows.push(`${'  S3 writer alone (no DICOM, no events)'.padEnd(40)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x`);
         }
       }
-      const { one, many } = await parallelSpeedup(scp, ct, Math.max(50, Math.floor(count / parallel)), parallel);
+      const { one, many } = await parallelSpeedup(scp, parallelFiles, perAssociation, parallel);
       parallelRows.push(`${scp.name.padEnd(40)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);
     } finally {
       await scp.stop();
