@@ -492,6 +492,12 @@ describe('async routing in the all-in-one process (embedded defaults)', () => {
       return docs.length === 4 && docs.every((d) => d.status !== 'Queued') && docs;
     }, 30_000);
     expect(ctOnly.map((d) => d.status).sort()).toEqual(['Delivered', 'Delivered', 'Ignored', 'Ignored']);
+    // The hosted filer's metrics are on the process's one /metrics, beside the gateway's.
+    const metrics = await (await fetch(`http://127.0.0.1:${running().httpPort}/metrics`)).text();
+    expect(metrics).toMatch(/dicom_filer_documents\{filer="ct-only",status="Delivered"\} 2/);
+    expect(metrics).toMatch(/dicom_filer_deliveries_total\{filer="ct-only",outcome="delivered"\} 2/);
+    expect(metrics).toMatch(/dicom_associations_total\{listener="main",outcome="accepted"\} \d+/);
+    expect(metrics.match(/^process_cpu_user_seconds_total /gm)).toHaveLength(1);
     // removeCompletedEntries: the session's rows of "everything" are gone once all were delivered.
     // Both filers send to storescp: idempotent by (SOP instance, destination, checksum), so a CT
     // delivered by one is not sent again by the other.

@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { EventBus } from '@dicom-router/messaging';
 import type { Database } from '@dicom-router/persistence';
-import { API_TOKEN, BearerTokenGuard, type Logger } from '@dicom-router/service-runtime';
+import { API_TOKEN, BearerTokenGuard, processMetricsRegistry, type Logger } from '@dicom-router/service-runtime';
+import { Registry } from 'prom-client';
 import type { FilerOptions } from './filer-settings';
 import { FilerMetrics } from './infrastructure/filer-metrics';
 import { FilerRuntime } from './infrastructure/filer-runtime';
@@ -44,7 +45,8 @@ export class FilerModule {
         // Wrapped: Nest would await a bare promise while resolving providers, before the host's bus exists.
         ...(options.bus ? [{ provide: FILER_BUS, useValue: { bus: options.bus } }] : []),
         BearerTokenGuard,
-        FilerMetrics,
+        // Hosted, the host's registry already carries the process's default metrics, and merges this one in.
+        { provide: FilerMetrics, useFactory: () => new FilerMetrics(options.bus ? new Registry() : processMetricsRegistry()) },
         FilerRuntime,
       ],
       exports: [FilerRuntime, FilerMetrics],

@@ -1,8 +1,10 @@
 import type { DynamicModule, InjectionToken, Provider } from '@nestjs/common';
+import type { Registry } from 'prom-client';
 import type { EventBus } from '@dicom-router/messaging';
 import type { Database } from '@dicom-router/persistence';
 import type { Logger } from '@dicom-router/service-runtime';
 import { FilerModule } from './filer.module';
+import { FilerMetrics } from './infrastructure/filer-metrics';
 import { FILER_DEFAULTS, type FilerOptions } from './filer-settings';
 
 export interface HostedFilerOptions {
@@ -23,7 +25,12 @@ const HOST_BUS_LINK = Symbol('HOST_BUS_LINK');
  * provider that hands it the host's event bus. One process, one embedded database: its transactions
  * are serialised by the database itself, so one delivery worker needs no row locks to be safe.
  */
-export function hostedFilerParts(options: HostedFilerOptions): { imports: DynamicModule[]; providers: Provider[] } {
+export function hostedFilerParts(options: HostedFilerOptions): {
+  imports: DynamicModule[];
+  providers: Provider[];
+  /** The filer's metrics, for the host's /metrics. */
+  metrics: { inject: InjectionToken; pick: (metrics: FilerMetrics) => Registry };
+} {
   let resolveBus!: (bus: Promise<EventBus>) => void;
   const bus = new Promise<EventBus>((resolve) => (resolveBus = resolve));
   return {
@@ -44,5 +51,6 @@ export function hostedFilerParts(options: HostedFilerOptions): { imports: Dynami
         inject: [options.busFrom.inject],
       },
     ],
+    metrics: { inject: FilerMetrics, pick: (metrics) => metrics.registry },
   };
 }

@@ -1,4 +1,5 @@
-import { DynamicModule, Module, type Provider } from '@nestjs/common';
+import { DynamicModule, Module, type InjectionToken, type Provider } from '@nestjs/common';
+import { Registry } from 'prom-client';
 import { TerminusModule } from '@nestjs/terminus';
 import { VerificationService } from './application/verification.service';
 import { GatewaySettings } from './gateway-settings';
@@ -24,6 +25,8 @@ import { type HostedRegistry, negotiationModuleParts } from './infrastructure/ne
 export interface HostedParts {
   readonly imports: DynamicModule[];
   readonly providers: Provider[];
+  /** Its metrics registry, merged into this process's /metrics: the provider to inject and how to get it. */
+  readonly metrics?: { readonly inject: InjectionToken; readonly pick: (provider: never) => Registry };
 }
 
 /** What bootstrap opened before Nest starts: the process's one database, and the services hosted here. */
@@ -50,7 +53,7 @@ export class AppModule {
         ...(hosting.services ?? []).flatMap((service) => service.providers),
         GatewayMetrics,
         ObjectStorage,
-        { provide: METRICS_REGISTRY, useFactory: (metrics: GatewayMetrics) => metrics.registry, inject: [GatewayMetrics] },
+        metricsRegistry(hosting.services ?? []),
         { provide: READINESS_CHECKS, useFactory: gatewayReadiness, inject: [DicomListeners, ObjectStorage] },
         GatewayEventBus,
         DurableEvents,
@@ -71,4 +74,15 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The gateway's metrics registry, with those of the services hosted here merged in (one /metrics). */
+function metricsRegistry(services: readonly HostedParts[]): Provider {
+  const hosted = services.flatMap((service) => (service.metrics ? [service.metrics] : []));
+  return {
+    provide: METRICS_REGISTRY,
+    useFactory: (gateway: GatewayMetrics, ...providers: never[]) =>
+      hosted.length === 0 ? gateway.registry : Registry.merge([gateway.registry, ...hosted.map((metrics, i) => metrics.pick(providers[i]))]),
+    inject: [GatewayMetrics, ...hosted.map((metrics) => metrics.inject)],
+  };
 }

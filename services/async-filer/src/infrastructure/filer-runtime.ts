@@ -45,6 +45,7 @@ export class FilerRuntime implements OnApplicationBootstrap, OnApplicationShutdo
     @Optional() @Inject(FILER_BUS) private readonly hostBus?: { bus: Promise<EventBus> },
   ) {
     this.store = new QueueStore(database);
+    metrics.countQueueWith(() => this.store.counts());
   }
 
   async onApplicationBootstrap(): Promise<void> {
