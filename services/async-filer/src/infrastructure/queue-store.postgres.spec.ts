@@ -58,6 +58,20 @@ describe('QueueStore on PostgreSQL', () => {
     expect(await store.claim('a', ['f1'], 10_000, 3_600_000)).toEqual({ filer: 'f1', sessionId: 's1', retries: 0 });
   });
 
+  it('writes every filer’s document of one event at once, and a file intake’s session is due at once', async () => {
+    const event = stored('intake:e1');
+    const documents = [...queued('f9'), { filer: 'f9-ignored', destination: 'pacs', status: 'Ignored' as const, remark: 'condition false' }];
+    expect(await store.enqueue(event, 'intake:e1', documents, true)).toBe(2);
+    expect(await store.enqueue(event, 'intake:e1', documents, true)).toBe(0);
+    expect(await store.claim('a', ['f9'], 10_000, 3_600_000)).toEqual({ filer: 'f9', sessionId: 'intake:e1', retries: 0 });
+    expect(await store.claim('a', ['f9-ignored'], 10_000, 3_600_000)).toEqual({ filer: 'f9-ignored', sessionId: 'intake:e1', retries: 0 });
+    const rows = await database.run((m) => m.query(`SELECT filer, status, remark, calling_aet FROM filer_document WHERE session_id = 'intake:e1' ORDER BY filer`));
+    expect(rows).toEqual([
+      { filer: 'f9', status: 'Queued', remark: '', calling_aet: 'CT01' },
+      { filer: 'f9-ignored', status: 'Ignored', remark: 'condition false', calling_aet: 'CT01' },
+    ]);
+  });
+
   it('never gives one batch to two owners while the lease holds, and gives it to another once it expired', async () => {
     await store.enqueue(stored('s2'), 's2', queued('f2'), false);
     await store.sessionEnded('s2', 'released');

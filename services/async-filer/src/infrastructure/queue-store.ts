@@ -107,25 +107,42 @@ export class QueueStore {
 
   /** Writes the rows of one stored instance; a redelivered event changes nothing (unique key). */
   async enqueue(stored: InstanceStoredV1, sessionId: string, documents: readonly DispatchedDocument[], releasedNow: boolean): Promise<number> {
-    return this.database.transaction(async (m) => {
-      let inserted = 0;
-      for (const doc of documents) {
-        const rows = (await m.query(
-          `INSERT INTO filer_document (filer, destination, session_id, sop_instance_uid, sop_class_uid, storage_key, sha256, calling_aet, status, remark)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (filer, session_id, sop_instance_uid) DO NOTHING RETURNING id`,
-          [doc.filer, doc.destination, sessionId, stored.sopInstanceUid, stored.sopClassUid, stored.storage.key, stored.storage.sha256, stored.callingAet, doc.status, doc.remark],
-        )) as unknown[];
-        inserted += rows.length;
-        // The worker also finishes batches with nothing to send (remove completed entries).
-        await m.query(
-          `INSERT INTO filer_batch (filer, session_id, pending) VALUES ($1, $2, TRUE)
-           ON CONFLICT (filer, session_id) DO UPDATE SET pending = TRUE, last_enqueued_at = now()`,
-          [doc.filer, sessionId],
-        );
-      }
-      if (releasedNow) await this.markEnded(m, sessionId, 'released');
-      return inserted;
-    });
+    // One statement, atomic on its own: the stored event is acknowledged once it returns, and on the
+    // embedded database the C-STORE waits for it (publishDurably), so every round trip counts.
+    const rows = (await this.database.run((m) =>
+      m.query(
+        `WITH documents AS (
+           INSERT INTO filer_document (filer, destination, session_id, sop_instance_uid, sop_class_uid, storage_key, sha256, calling_aet, status, remark)
+           SELECT d.filer, d.destination, $5, $6, $7, $8, $9, $10, d.status, d.remark
+           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS d (filer, destination, status, remark)
+           ON CONFLICT (filer, session_id, sop_instance_uid) DO NOTHING
+           RETURNING id
+         ), batches AS (
+           -- The worker also finishes batches with nothing to send (remove completed entries).
+           INSERT INTO filer_batch (filer, session_id, pending)
+           SELECT DISTINCT f.filer, $5, TRUE FROM unnest($1::text[]) AS f (filer)
+           ON CONFLICT (filer, session_id) DO UPDATE SET pending = TRUE, last_enqueued_at = now()
+         ), ended AS (
+           INSERT INTO filer_session (session_id, ended) SELECT $5, 'released' WHERE $11::boolean
+           ON CONFLICT (session_id) DO NOTHING
+         )
+         SELECT count(*)::int AS inserted FROM documents`,
+        [
+          documents.map((d) => d.filer),
+          documents.map((d) => d.destination),
+          documents.map((d) => d.status),
+          documents.map((d) => d.remark),
+          sessionId,
+          stored.sopInstanceUid,
+          stored.sopClassUid,
+          stored.storage.key,
+          stored.storage.sha256,
+          stored.callingAet,
+          releasedNow,
+        ],
+      ),
+    )) as unknown;
+    return rowsOf<{ inserted: number }>(rows)[0]?.inserted ?? 0;
   }
 
   /** The association ended (A-RELEASE or A-ABORT): its batches may go. */
