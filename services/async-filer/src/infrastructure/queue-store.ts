@@ -119,9 +119,12 @@ export class QueueStore {
            RETURNING id
          ), batches AS (
            -- The worker also finishes batches with nothing to send (remove completed entries).
+           -- last_enqueued_at only feeds the idle timeout (10 s at least): refreshed once a second, a
+           -- session's instances leave one row version per second instead of one each.
            INSERT INTO filer_batch (filer, session_id, pending)
            SELECT DISTINCT f.filer, $5, TRUE FROM unnest($1::text[]) AS f (filer)
            ON CONFLICT (filer, session_id) DO UPDATE SET pending = TRUE, last_enqueued_at = now()
+           WHERE NOT filer_batch.pending OR filer_batch.last_enqueued_at < now() - interval '1 second'
          ), ended AS (
            INSERT INTO filer_session (session_id, ended) SELECT $5, 'released' WHERE $11::boolean
            ON CONFLICT (session_id) DO NOTHING
