@@ -115,6 +115,41 @@ describe('QueueStore on PostgreSQL', () => {
     expect(await store.claim('a', ['f4'], 10_000, 10)).toMatchObject({ sessionId: 's4' });
   });
 
+  it('keeps a batch pending when another replica queues a late document of it while it is being finished', async () => {
+    await store.enqueue(stored('s8'), 's8', queued('f8'), false);
+    await store.sessionEnded('s8', 'released');
+    const batch = await claimed('a', 'f8');
+    const [doc] = await store.startAttempt(batch);
+    await store.settle(doc.id, 'Delivered', '');
+    // The other replica's intake: the late document and its batch row, not committed yet.
+    const other = await openDatabase({ url: pg.url, dataDir: '/nonexistent', entities: FILER_ENTITIES, migrations: FILER_MIGRATIONS });
+    try {
+      let commit!: () => void;
+      const committing = new Promise<void>((resolve) => (commit = resolve));
+      let written!: () => void;
+      const uncommitted = new Promise<void>((resolve) => (written = resolve));
+      const intake = other.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO filer_document (filer, destination, session_id, sop_instance_uid, sop_class_uid, storage_key, sha256, status)
+           VALUES ('f8', 'pacs', 's8', '1.2.3.999', '1.2.840.10008.5.1.4.1.1.7', 'k/late.dcm', $1, 'Queued')`,
+          ['f'.repeat(64)],
+        );
+        await m.query(`INSERT INTO filer_batch (filer, session_id, pending) VALUES ('f8', 's8', TRUE) ON CONFLICT (filer, session_id) DO UPDATE SET pending = TRUE`);
+        written();
+        await committing;
+      });
+      await uncommitted;
+      const finishing = store.finish('a', batch, false);
+      await new Promise((r) => setTimeout(r, 100));
+      commit();
+      await intake;
+      expect(await finishing).toBe('more');
+      expect(await store.claim('a', ['f8'], 10_000, 3_600_000)).toMatchObject({ sessionId: 's8' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('removes a completed session only when asked, and keeps it while anything is Errored', async () => {
     for (const [session, filer] of [['s5', 'keep'], ['s6', 'remove'], ['s7', 'remove']] as const) {
       await store.enqueue(stored(session), session, [...queued(filer), { filer: `${filer}-x`, destination: 'pacs', status: 'Ignored', remark: '' }], false);

@@ -242,6 +242,9 @@ export class QueueStore {
    */
   async finish(owner: string, batch: ClaimedBatch, removeCompleted: boolean): Promise<'done' | 'removed' | 'more'> {
     return this.database.transaction(async (m) => {
+      // Locked first: an intake queueing a late document of this session (another replica) either
+      // committed before, and is counted below, or waits and sets the batch pending again after us.
+      await m.query(`SELECT 1 FROM filer_batch WHERE filer = $1 AND session_id = $2 FOR UPDATE`, [batch.filer, batch.sessionId]);
       const counts = (await m.query(
         `SELECT status, count(*)::int AS n FROM filer_document WHERE filer = $1 AND session_id = $2 GROUP BY status`,
         [batch.filer, batch.sessionId],
