@@ -27,6 +27,12 @@ interface Pending {
   settle: (error?: Error) => void;
 }
 
+/** An event id within the dedupe window; `handling` is its consumers' outcome while they are at it. */
+interface Seen {
+  expiresAt: number;
+  handling?: Promise<void>;
+}
+
 /**
  * One durable consumer: a queue that outlives its subscribers, like a JetStream durable, so events
  * published while no handler is attached wait for the next one.
@@ -56,7 +62,7 @@ export class InProcessBus implements EventBus {
    * Event ids accepted within the dedupe window: when they expire, and the consumers' outcome while
    * they are still at work (dropped once handled, so a busy window holds a number per id, not a promise).
    */
-  readonly #seen = new Map<string, { expiresAt: number; handling?: Promise<void> }>();
+  readonly #seen = new Map<string, Seen>();
   /** Events taken by a durable and not yet handled there: settled with an error if the bus closes. */
   readonly #unsettled = new Set<Pending['settle']>();
   readonly #dedupeWindowMs: number;
@@ -102,7 +108,7 @@ export class InProcessBus implements EventBus {
       this.#pump(durable);
     }
     const handled = Promise.all(outcomes).then(() => undefined);
-    const entry: { expiresAt: number; handling?: Promise<void> } = { expiresAt: now + this.#dedupeWindowMs, handling: handled };
+    const entry: Seen = { expiresAt: now + this.#dedupeWindowMs, handling: handled };
     this.#seen.set(event.id, entry);
     handled.then(
       () => delete entry.handling,
