@@ -6,9 +6,15 @@
  * 256 MB instance.
  * Reports seconds, the ratio to storescp, and the SCP's peak RSS (sampled every 50 ms).
  *
- * Run: npm run bench:store [-- --count 1000 --big-mb 256 --s3 --data-dir /dev/shm]   (after npm run build)
+ * Each workload is sent `--warm-up-rounds` (default 2) then `--rounds` times (default 3), each round its
+ * own instances; the time reported is the median of the measured rounds, the steady state of a gateway
+ * that has been running (V8 compiles its hot paths over the first few thousand instances). Every round's
+ * time is printed, warm-up rounds first, so the cold figures stay in view.
+ *
+ * Run: npm run bench:store [-- --count 1000 --big-mb 256 --warm-up-rounds 2 --rounds 3 --s3 --data-dir /dev/shm]   (after npm run build)
  * Not part of the test run: numbers depend on the machine and what else it is doing.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -47,7 +53,8 @@ interface Scp {
 
 interface Workload {
   name: string;
-  files: string[];
+  /** One set of files per round, each its own SOP instances: no round re-sends an earlier one. */
+  rounds: string[][];
 }
 
 const argValue = (name: string, fallback: number): number => {
@@ -83,10 +90,10 @@ function distinctInstances(dir: string, source: string, count: number, first = 0
   });
 }
 
-/** A big instance written to disk in pieces, never held in memory whole. */
-function writeBigSynthetic(dir: string, megabytes: number): string {
+/** A big instance (its own SOP instance per call) written to disk in pieces, never held in memory whole. */
+function writeBigSynthetic(dir: string, megabytes: number, copy = 0): string {
   const head = syntheticInstance({ pixelBytes: 0 });
-  const file = path.join(dir, `big-${megabytes}mb.dcm`);
+  const file = path.join(dir, `big-${megabytes}mb-${copy}.dcm`);
   // The synthetic data set ends with an empty OW Pixel Data: rewrite its length, then append.
   const length = megabytes * 1024 * 1024;
   const bytes = Buffer.from(head.file);
@@ -99,7 +106,7 @@ function writeBigSynthetic(dir: string, megabytes: number): string {
   return file;
 }
 
-async function timeSend(scp: Scp, workload: Workload): Promise<{ seconds: number; peakRss: number }> {
+async function timeSend(scp: Scp, workload: { name: string; files: string[] }): Promise<{ seconds: number; peakRss: number }> {
   let peakRss = readRssBytes(scp.pid);
   const sampler = setInterval(() => {
     try {
@@ -123,14 +130,41 @@ async function timeSend(scp: Scp, workload: Workload): Promise<{ seconds: number
   return { seconds, peakRss };
 }
 
+/**
+ * Writes back what earlier rounds left dirty in the page cache (storescp never flushes its files),
+ * so that no round pays the kernel's write-back of another round's, or another SCP's, data.
+ */
+function settleDisk(): void {
+  execFileSync('sync');
+}
+
+function roundTimes(times: number[], warmUps: number): string {
+  const seconds = (list: number[]): string => list.map((t) => t.toFixed(2)).join(' ');
+  return warmUps > 0 ? `${seconds(times.slice(0, warmUps))} | ${seconds(times.slice(warmUps))}` : seconds(times);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function sequentially<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {
+  const results: T[] = [];
+  for (const task of tasks) results.push(await task());
+  return results;
+}
+
 /** DESIGN.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
 async function parallelSpeedup(scp: Scp, files: string[], perAssociation: number, parallel: number): Promise<{ one: number; many: number }> {
   // Association k sends its own slice: no instance is sent twice, by one association or by two.
   const send = (k: number) =>
     storescu({ port: scp.port, callingAet: 'STORESCU', calledAet: scp.calledAet, files: files.slice(k * perAssociation, (k + 1) * perAssociation), extraArgs: ['-R'], timeoutMs: 600_000 });
+  settleDisk();
   let started = performance.now();
   await send(0);
   const one = perAssociation / ((performance.now() - started) / 1000);
+  settleDisk();
   started = performance.now();
   const results = await Promise.all(Array.from({ length: parallel }, (_, k) => send(k + 1)));
   if (results.some((r) => r.code !== 0)) throw new Error(`parallel storescu failed on ${scp.name}`);
@@ -167,10 +201,10 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
  * The ceiling S3 sets: the same files written straight through the gateway's storage adapter (lib-storage
  * into s3rver), one after another, no DICOM, no events. The gateway cannot be faster than this row.
  */
-async function timeStorageAlone(location: StorageLocation, workload: Workload): Promise<number> {
+async function timeStorageAlone(location: StorageLocation, files: string[]): Promise<number> {
   const started = performance.now();
   let n = 0;
-  for (const file of workload.files) {
+  for (const file of files) {
     const writer = location.createWriter(`bench/alone/${n++}.dcm`);
     await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writer.stream);
     await writer.commit();
@@ -218,11 +252,14 @@ async function main(): Promise<void> {
   const dir = tempDir('bench-store-data');
   const ct = path.join(PYDICOM_TEST_FILES, 'CT_small.dcm');
   const medium = writeSynthetic(dir, 'medium-512k.dcm', 512 * 1024);
-  const big = writeBigSynthetic(dir, bigMb);
+  const warmUps = Math.max(0, argValue('warm-up-rounds', 2));
+  const measured = Math.max(1, argValue('rounds', 3));
+  const rounds = warmUps + measured;
+  const each = <T>(make: (round: number) => T): T[] => Array.from({ length: rounds }, (_, round) => make(round));
   const workloads: Workload[] = [
-    { name: `${count} × 39 KB CT`, files: distinctInstances(dir, ct, count) },
-    { name: `${smallCount} × 512 KB`, files: distinctInstances(dir, medium, smallCount) },
-    { name: `1 × ${bigMb} MB`, files: [big] },
+    { name: `${count} × 39 KB CT`, rounds: each((round) => distinctInstances(dir, ct, count, round * count)) },
+    { name: `${smallCount} × 512 KB`, rounds: each((round) => distinctInstances(dir, medium, smallCount, round * smallCount)) },
+    { name: `1 × ${bigMb} MB`, rounds: each((round) => [writeBigSynthetic(dir, bigMb, round)]) },
   ];
   const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
   if (process.argv.includes('--s3')) setups.push(startOursOnS3);
@@ -231,21 +268,29 @@ async function main(): Promise<void> {
   const parallel = argValue('parallel', 8);
   // Fresh instances for the parallel runs, numbered after the 39 KB workload's.
   const perAssociation = Math.max(50, Math.floor(count / parallel));
-  const parallelFiles = distinctInstances(dir, ct, perAssociation * (parallel + 1), count);
+  const parallelFiles = distinctInstances(dir, ct, perAssociation * (parallel + 1), rounds * count);
   const baseline = new Map<string, number>();
   for (const setup of setups) {
     const scp = await setup();
     try {
       for (const workload of workloads) {
         await timeSend(scp, { name: 'warm-up', files: [ct] });
-        const { seconds, peakRss } = await timeSend(scp, workload);
+        const times: number[] = [];
+        let peakRss = 0;
+        for (const files of workload.rounds) {
+          settleDisk();
+          const sent = await timeSend(scp, { name: workload.name, files });
+          times.push(sent.seconds);
+          peakRss = Math.max(peakRss, sent.peakRss);
+        }
+        const seconds = median(times.slice(warmUps));
         if (!baseline.has(workload.name)) baseline.set(workload.name, seconds);
         const ratio = seconds / (baseline.get(workload.name) as number);
         rows.push(
-          `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB`,
+          `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB  ${roundTimes(times, warmUps)}`,
         );
         if (benchS3) {
-          const alone = await timeStorageAlone(benchS3, workload);
+          const alone = median((await sequentially(workload.rounds.map((files) => () => timeStorageAlone(benchS3 as StorageLocation, files)))).slice(warmUps));
           const aloneRatio = alone / (baseline.get(workload.name) as number);
           rows.push(`${'  S3 writer alone (no DICOM, no events)'.padEnd(40)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x`);
         }
@@ -256,8 +301,10 @@ async function main(): Promise<void> {
       await scp.stop();
     }
   }
-  process.stdout.write(`\n${'SCP'.padEnd(40)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}\n`);
-  process.stdout.write(`${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; ratios are time / storescp's time (lower is better).\n`);
+  process.stdout.write(`\n${'SCP'.padEnd(40)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}  each round (s)\n`);
+  process.stdout.write(
+    `${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; time is the median of ${measured} rounds after ${warmUps} warm-up rounds (each round (s): warm-up | measured), ratios are time / storescp's time (lower is better).\n`,
+  );
   process.stdout.write(`\n39 KB CT instances per second, one association vs ${parallel} in parallel:\n${parallelRows.join('\n')}\n`);
 }
 

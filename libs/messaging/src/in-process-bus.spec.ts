@@ -31,6 +31,23 @@ describe('InProcessBus', () => {
     expect(seen).toEqual([event.id]);
   });
 
+  it('hands every durable the same frozen event: no handler can change what another sees', async () => {
+    bus = new InProcessBus();
+    const seen: CloudEventJson[] = [];
+    const tamper = async (e: CloudEventJson): Promise<void> => {
+      seen.push(e);
+      expect(() => ((e.data as Record<string, unknown>)['message'] = 'changed')).toThrow(TypeError);
+    };
+    await bus.subscribe('dicom.events.>', { durableName: 'first', handler: tamper });
+    await bus.subscribe('dicom.events.>', { durableName: 'second', handler: tamper });
+    const event = alert();
+    const { handled } = await bus.publish(event);
+    await handled;
+    expect(seen).toHaveLength(2);
+    expect(seen.map((e) => (e.data as { message: string }).message)).toEqual(['pacs down', 'pacs down']);
+    expect(Object.isFrozen(event.data)).toBe(true);
+  });
+
   it('routes by subject filter to every durable, once per durable', async () => {
     bus = new InProcessBus();
     const got: Record<string, string[]> = { all: [], deliveries: [], alerts: [] };

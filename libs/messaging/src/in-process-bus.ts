@@ -89,8 +89,9 @@ export class InProcessBus implements EventBus {
     // row only once the consumers have handled it, whoever published it first.
     const seen = this.#seen.get(event.id);
     if (seen) return { duplicate: true, ...(seen.handling && { handled: seen.handling }) };
-    // A copy per durable, so one handler mutating its event cannot affect another.
-    const bytes = JSON.stringify(event);
+    // Every durable gets the same event, frozen, so that no handler can change what another one (or
+    // the publisher) sees: the isolation a copy per durable gave, without a copy per instance stored.
+    deepFreeze(event);
     const outcomes: Promise<void>[] = [];
     for (const durable of this.#durables.values()) {
       if (!subjectMatches(durable.filter, subject)) continue;
@@ -102,7 +103,7 @@ export class InProcessBus implements EventBus {
             else resolve();
           };
           this.#unsettled.add(settle);
-          durable.queue.push({ event: JSON.parse(bytes) as CloudEventJson, attempt: 1, settle });
+          durable.queue.push({ event, attempt: 1, settle });
         }),
       );
       this.#pump(durable);
@@ -207,4 +208,11 @@ export class InProcessBus implements EventBus {
       this.#seen.delete(id);
     }
   }
+}
+
+/** Freezes a JSON value and everything in it (an event is plain data: objects, arrays, scalars). */
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
 }

@@ -15,9 +15,27 @@ export interface FileLocationOptions {
   highWaterMark?: number;
   /** `.part` files untouched for this long are a crashed writer's leftovers; default one hour. */
   staleAfterMs?: number;
+  /**
+   * Opening, closing and renaming a file on a local disk take tens of microseconds, less than a round
+   * trip through libuv's thread pool, which an instance would pay six times over. These calls run in
+   * line while each stays within this many milliseconds (default 5); the first slower one (a network
+   * filesystem, a disk in trouble) moves them to the thread pool for good. 0: always the thread pool.
+   * Data writes and fsyncs always go through the thread pool.
+   */
+  inlineMetadataCallsMs?: number;
+  /** Told once, when metadata calls move to the thread pool. */
+  onSlowMetadataCall?: (detail: { call: string; ms: number }) => void;
+  /**
+   * A large object is flushed to disk while it is still arriving, each time this many more bytes have
+   * been written (default 8 MiB), so that the fdatasync before the answer has only the tail left to
+   * write instead of the whole object. 0: only at the end.
+   */
+  flushBehindBytes?: number;
 }
 
 const ONE_HOUR_MS = 60 * 60 * 1000;
+const DEFAULT_INLINE_METADATA_CALLS_MS = 5;
+const DEFAULT_FLUSH_BEHIND_BYTES = 8 * 1024 * 1024;
 
 /**
  * Objects as files under `root`, the key's segments as directories.
@@ -32,7 +50,8 @@ export class FileStorageLocation implements StorageLocation {
   readonly description: string;
   private readonly incoming: string;
   private sweep: Promise<void> | undefined;
-  private readonly renames = new DurableRenames();
+  private readonly metadata: MetadataCalls;
+  private readonly renames: DurableRenames;
 
   constructor(
     private readonly root: string,
@@ -40,12 +59,19 @@ export class FileStorageLocation implements StorageLocation {
   ) {
     this.description = pathToFileURL(root).href;
     this.incoming = join(root, RESERVED_TOP_SEGMENT);
+    this.metadata = new MetadataCalls(options.inlineMetadataCallsMs ?? DEFAULT_INLINE_METADATA_CALLS_MS, options.onSlowMetadataCall);
+    this.renames = new DurableRenames(this.metadata);
   }
 
   createWriter(key: string): ObjectWriter {
     const target = this.pathOf(key);
     const temporary = join(this.incoming, `${randomUUID()}.part`);
-    return new FileObjectWriter(key, target, temporary, this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK, this.renames);
+    const sink = new HashingFileSink(temporary, {
+      highWaterMark: this.options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+      flushBehindBytes: this.options.flushBehindBytes ?? DEFAULT_FLUSH_BEHIND_BYTES,
+      metadata: this.metadata,
+    });
+    return new FileObjectWriter(key, target, temporary, sink, this.renames);
   }
 
   async openReader(key: string): Promise<Readable> {
@@ -143,10 +169,10 @@ class FileObjectWriter implements ObjectWriter {
     private readonly key: string,
     private readonly target: string,
     private readonly temporary: string,
-    highWaterMark: number,
+    sink: HashingFileSink,
     private readonly renames: DurableRenames,
   ) {
-    this.stream = new HashingFileSink(temporary, highWaterMark);
+    this.stream = sink;
     // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
     this.stream.on('error', () => undefined);
     this.written = new Promise((resolve) => finished(this.stream, (error) => resolve(error ?? undefined)));
@@ -211,19 +237,29 @@ class FileObjectWriter implements ObjectWriter {
 /**
  * Writes into a new file (never an existing one: `wx`), computing the SHA-256 and count of exactly the
  * bytes handed to the file in the same pass; fdatasyncs and closes it on end. One stream, no transform
- * in front: a C-STORE of a few kilobytes costs a handful of system calls and little else.
+ * in front: a C-STORE of a few kilobytes costs a handful of system calls and little else. A large
+ * object is flushed behind the writes as it grows (one fdatasync in flight at a time, never waited
+ * for by a write), so the disk works while the network does.
  */
 class HashingFileSink extends Writable {
   private fd: number | undefined;
   private readonly hash: Hash = createHash('sha256');
   private count = 0;
   private digest: string | undefined;
+  private readonly path: string;
+  private readonly metadata: MetadataCalls;
+  private readonly flushBehindBytes: number;
+  /** Bytes written since the last flush behind started. */
+  private unflushed = 0;
+  /** The flush behind in flight; it settles, never rejects: its failure is kept in `flushError`. */
+  private flushing: Promise<void> | undefined;
+  private flushError: Error | undefined;
 
-  constructor(
-    private readonly path: string,
-    highWaterMark: number,
-  ) {
-    super({ highWaterMark });
+  constructor(path: string, options: { highWaterMark: number; flushBehindBytes: number; metadata: MetadataCalls }) {
+    super({ highWaterMark: options.highWaterMark });
+    this.path = path;
+    this.metadata = options.metadata;
+    this.flushBehindBytes = options.flushBehindBytes;
   }
 
   /** Bytes written so far (not `size`/`length`, which stream consumers read as the total length). */
@@ -238,7 +274,7 @@ class HashingFileSink extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    openNew(this.path).then(
+    openNew(this.path, this.metadata).then(
       (fd) => {
         this.fd = fd;
         callback();
@@ -261,20 +297,48 @@ class HashingFileSink extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     const fd = this.fd as number;
     // fdatasync: the data and the file's size, all a reader needs; the name is made durable on commit.
-    fs.fdatasync(fd, (syncError) => {
-      this.fd = undefined;
-      fs.close(fd, (closeError) => {
-        const error = syncError ?? closeError;
-        callback(error ? filesystemError('fsync', error) : null);
-      });
-    });
+    void this.settledFlush().then(() =>
+      fs.fdatasync(fd, (finalError) => {
+        this.fd = undefined;
+        const syncError = this.flushError ?? finalError;
+        this.metadata.close(fd).then(
+          () => callback(syncError ? filesystemError('fsync', syncError) : null),
+          (closeError: unknown) => callback(filesystemError('fsync', syncError ?? closeError)),
+        );
+      }),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     const fd = this.fd;
     this.fd = undefined;
     if (fd === undefined) return callback(error);
-    fs.close(fd, () => callback(error));
+    // Not while a flush behind may still be queued for this descriptor: its number could be reused.
+    void this.settledFlush()
+      .then(() => this.metadata.close(fd))
+      .then(
+        () => callback(error),
+        () => callback(error),
+      );
+  }
+
+  private settledFlush(): Promise<void> {
+    return this.flushing ?? Promise.resolve();
+  }
+
+  /** Starts an fdatasync of what is written so far, once enough has piled up and none is in flight. */
+  private flushBehind(written: number): void {
+    this.unflushed += written;
+    if (this.flushBehindBytes <= 0 || this.flushing || this.unflushed < this.flushBehindBytes) return;
+    this.unflushed = 0;
+    const fd = this.fd as number;
+    this.flushing = new Promise((resolve) =>
+      fs.fdatasync(fd, (error) => {
+        if (error) this.flushError ??= error;
+        this.flushing = undefined;
+        resolve();
+      }),
+    );
   }
 
   private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
@@ -287,6 +351,8 @@ class HashingFileSink extends Writable {
       // writev may write less than asked (signals, quotas); continue from where it stopped.
       fs.writev(this.fd as number, pending, (error, bytesWritten) => {
         if (error) return callback(filesystemError('write', error));
+        if (this.flushError) return callback(filesystemError('fsync', this.flushError));
+        this.flushBehind(bytesWritten);
         next(dropBytes(pending, bytesWritten));
       });
     };
@@ -294,17 +360,63 @@ class HashingFileSink extends Writable {
   }
 }
 
-const openFd = promisify(fs.open);
-
 /** Opens a new file for writing, creating the incoming directory on first use. */
-async function openNew(path: string): Promise<number> {
+async function openNew(path: string, metadata: MetadataCalls): Promise<number> {
   try {
-    return await openFd(path, 'wx');
+    return await metadata.open(path, 'wx');
   } catch (error) {
     if (systemErrorCode(error) !== 'ENOENT') throw error;
   }
   await mkdir(dirname(path), { recursive: true });
-  return openFd(path, 'wx');
+  return metadata.open(path, 'wx');
+}
+
+// Looked up on each call (not bound once), like the in-line calls.
+const openAsync = (path: string, flags: string): Promise<number> => promisify(fs.open)(path, flags);
+const closeAsync = (fd: number): Promise<void> => promisify(fs.close)(fd);
+
+/**
+ * Where open, close and rename run: in line on the event loop while each call stays within
+ * `limitMs`, then on libuv's thread pool for good (see FileLocationOptions.inlineMetadataCallsMs).
+ * Either way the caller gets a promise, so the two are interchangeable.
+ */
+class MetadataCalls {
+  #inline: boolean;
+
+  constructor(
+    private readonly limitMs: number,
+    private readonly onSlow: FileLocationOptions['onSlowMetadataCall'],
+  ) {
+    this.#inline = limitMs > 0;
+  }
+
+  open(path: string, flags: 'wx' | 'r'): Promise<number> {
+    return this.#call('open', () => fs.openSync(path, flags), () => openAsync(path, flags));
+  }
+
+  close(fd: number): Promise<void> {
+    return this.#call('close', () => fs.closeSync(fd), () => closeAsync(fd));
+  }
+
+  rename(from: string, to: string): Promise<void> {
+    return this.#call('rename', () => fs.renameSync(from, to), () => rename(from, to));
+  }
+
+  #call<T>(call: string, inline: () => T, pooled: () => Promise<T>): Promise<T> {
+    if (!this.#inline) return pooled();
+    const started = performance.now();
+    try {
+      return Promise.resolve(inline());
+    } catch (error) {
+      return Promise.reject(error as Error);
+    } finally {
+      const ms = performance.now() - started;
+      if (ms > this.limitMs && this.#inline) {
+        this.#inline = false;
+        this.onSlow?.({ call, ms });
+      }
+    }
+  }
 }
 
 function dropBytes(buffers: Buffer[], count: number): Buffer[] {
@@ -330,6 +442,8 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
 class DurableRenames {
   private readonly pending = new Map<string, Promise<void>>();
 
+  constructor(private readonly metadata: MetadataCalls) {}
+
   /**
    * Renames `from` to `to` and makes the new name durable. The directories are created only when the
    * rename says they are missing: most instances join a series whose directory exists. `onRenamed`
@@ -337,7 +451,7 @@ class DurableRenames {
    */
   async placeDurably(from: string, to: string, onRenamed: () => void): Promise<void> {
     const directory = dirname(to);
-    const placed = await rename(from, to).then(
+    const placed = await this.metadata.rename(from, to).then(
       () => true,
       (error: unknown) => {
         if (systemErrorCode(error) !== 'ENOENT') throw error;
@@ -347,23 +461,23 @@ class DurableRenames {
     if (placed) {
       onRenamed();
       await this.recorded(directory);
-      return fsyncDirectory(directory);
+      return this.fsyncDirectory(directory);
     }
     const firstCreated = await mkdir(directory, { recursive: true });
     if (firstCreated === undefined) {
       // Someone else created it meanwhile.
-      await rename(from, to);
+      await this.metadata.rename(from, to);
       onRenamed();
       await this.recorded(directory);
-      return fsyncDirectory(directory);
+      return this.fsyncDirectory(directory);
     }
     // Registered before anything else can run: a rename into these directories now waits for us.
     const dirs = directoriesToSync(directory, firstCreated);
     const created = dirs.slice(0, -1);
     const synced = (async () => {
-      await rename(from, to);
+      await this.metadata.rename(from, to);
       onRenamed();
-      for (const dir of dirs) await fsyncDirectory(dir);
+      for (const dir of dirs) await this.fsyncDirectory(dir);
       await this.recorded(dirname(firstCreated));
     })();
     for (const dir of created) this.pending.set(dir, synced);
@@ -372,6 +486,19 @@ class DurableRenames {
     };
     synced.then(forget, forget);
     return synced;
+  }
+
+  private async fsyncDirectory(path: string): Promise<void> {
+    const fd = await this.metadata.open(path, 'r');
+    let syncError: unknown;
+    await new Promise<void>((resolve) =>
+      fs.fsync(fd, (error) => {
+        syncError = error ?? undefined;
+        resolve();
+      }),
+    );
+    await this.metadata.close(fd).catch((closeError: unknown) => (syncError ??= closeError));
+    if (syncError !== undefined) throw syncError;
   }
 
   /** Resolves once `dir` and every directory above it that this location created are recorded in their parents. */
@@ -393,15 +520,6 @@ function directoriesToSync(directory: string, firstCreated: string | undefined):
     dirs.push(dir);
   }
   return dirs;
-}
-
-function fsyncDirectory(path: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    fs.open(path, 'r', (openError, fd) => {
-      if (openError) return reject(openError);
-      fs.fsync(fd, (syncError) => fs.close(fd, (closeError) => (syncError ?? closeError ? reject(syncError ?? closeError) : resolve())));
-    });
-  });
 }
 
 function isMissing(error: unknown): boolean {

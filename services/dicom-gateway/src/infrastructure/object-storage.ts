@@ -20,7 +20,10 @@ export class ObjectStorage implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(GATEWAY_SETTINGS) settings: GatewaySettings,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.location = createStorageLocation(settings.storageLocation, settings.s3);
+    this.location = createStorageLocation(settings.storageLocation, settings.s3, {
+      onSlowMetadataCall: ({ call, ms }) =>
+        this.logger.warn({ storage: this.location.description, call, ms: Math.round(ms) }, 'file storage: a metadata call was slow; open, close and rename now go through the thread pool'),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
