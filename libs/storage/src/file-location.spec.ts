@@ -249,7 +249,7 @@ describe.each([
   });
 });
 
-describe('file StorageLocation metadata calls', () => {
+describe('file StorageLocation tuning', () => {
   let parent: string;
 
   beforeEach(async () => {
@@ -261,124 +261,115 @@ describe('file StorageLocation metadata calls', () => {
     await rm(parent, { recursive: true, force: true });
   });
 
-  const store = async (location: StorageLocation, key: string): Promise<void> => {
-    const writer = location.createWriter(key);
-    await writeAll(writer.stream, [Buffer.from(key)]);
-    await writer.commit();
-  };
+  describe('metadata calls', () => {
+    const store = async (location: StorageLocation, key: string): Promise<void> => {
+      const writer = location.createWriter(key);
+      await writeAll(writer.stream, [Buffer.from(key)]);
+      await writer.commit();
+    };
 
-  it('makes open, close and rename in line while they are fast, never blocking on the data', async () => {
-    const location = createStorageLocation(join(parent, 'root'));
-    await store(location, 'warm/a.dcm'); // creates the directories through the slow path
-    const inline = ['openSync', 'closeSync', 'renameSync'].map((name) => jest.spyOn(fs, name as 'openSync'));
-    const pooled = ['open', 'close', 'rename'].map((name) => jest.spyOn(fs, name as 'open'));
-    const dataSync = jest.spyOn(fs, 'fdatasync');
+    it('makes open, close and rename in line while they are fast, never blocking on the data', async () => {
+      const location = createStorageLocation(join(parent, 'root'));
+      await store(location, 'warm/a.dcm'); // creates the directories through the slow path
+      const inline = ['openSync', 'closeSync', 'renameSync'].map((name) => jest.spyOn(fs, name as 'openSync'));
+      const pooled = ['open', 'close', 'rename'].map((name) => jest.spyOn(fs, name as 'open'));
+      const dataSync = jest.spyOn(fs, 'fdatasync');
 
-    await store(location, 'warm/b.dcm');
+      await store(location, 'warm/b.dcm');
 
-    // A file opened and closed, its directory opened and closed, one rename; the fsyncs pooled.
-    expect(inline.map((spy) => spy.mock.calls.length)).toEqual([2, 2, 1]);
-    expect(pooled.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
-    expect(dataSync).toHaveBeenCalledTimes(1);
-  });
-
-  it('moves them to the thread pool for good after one slow call, and says so once', async () => {
-    const slow: Array<{ call: string; ms: number }> = [];
-    const location = createStorageLocation(join(parent, 'root'), undefined, { inlineMetadataCallsMs: 20, onSlowMetadataCall: (detail) => slow.push(detail) });
-    await store(location, 'dir/first.dcm');
-    const realRename = fs.renameSync;
-    // A network filesystem having a bad moment: this rename takes 50 ms.
-    jest.spyOn(fs, 'renameSync').mockImplementationOnce((from, to) => {
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
-      realRename(from, to);
+      // A file opened and closed, its directory opened and closed, one rename; the fsyncs pooled.
+      expect(inline.map((spy) => spy.mock.calls.length)).toEqual([2, 2, 1]);
+      expect(pooled.map((spy) => spy.mock.calls.length)).toEqual([0, 0, 0]);
+      expect(dataSync).toHaveBeenCalledTimes(1);
     });
-    await store(location, 'dir/second.dcm');
-    expect(slow).toEqual([{ call: 'rename', ms: expect.any(Number) }]);
-    expect(slow[0].ms).toBeGreaterThanOrEqual(50);
 
-    const inline = jest.spyOn(fs, 'openSync');
-    const pooled = jest.spyOn(fs, 'open');
-    await store(location, 'dir/third.dcm');
-    expect(inline).not.toHaveBeenCalled();
-    expect(pooled).toHaveBeenCalledTimes(2);
-    expect(slow).toHaveLength(1);
-    expect(await location.head('dir/second.dcm')).toEqual({ size: 'dir/second.dcm'.length });
-  });
+    it('moves them to the thread pool for good after one slow call, and says so once', async () => {
+      const slow: Array<{ call: string; ms: number }> = [];
+      const location = createStorageLocation(join(parent, 'root'), undefined, { inlineMetadataCallsMs: 20, onSlowMetadataCall: (detail) => slow.push(detail) });
+      await store(location, 'dir/first.dcm');
+      const realRename = fs.renameSync;
+      // A network filesystem having a bad moment: this rename takes 50 ms.
+      jest.spyOn(fs, 'renameSync').mockImplementationOnce((from, to) => {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+        realRename(from, to);
+      });
+      await store(location, 'dir/second.dcm');
+      expect(slow).toEqual([{ call: 'rename', ms: expect.any(Number) }]);
+      expect(slow[0].ms).toBeGreaterThanOrEqual(50);
 
-  it('reports an inline call that fails like a pooled one: the commit fails, nothing is visible', async () => {
-    const location = createStorageLocation(join(parent, 'root'));
-    await store(location, 'dir/first.dcm');
-    jest.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
-      throw Object.assign(new Error('EACCES: permission denied, rename'), { code: 'EACCES' });
+      const inline = jest.spyOn(fs, 'openSync');
+      const pooled = jest.spyOn(fs, 'open');
+      await store(location, 'dir/third.dcm');
+      expect(inline).not.toHaveBeenCalled();
+      expect(pooled).toHaveBeenCalledTimes(2);
+      expect(slow).toHaveLength(1);
+      expect(await location.head('dir/second.dcm')).toEqual({ size: 'dir/second.dcm'.length });
     });
-    const writer = location.createWriter('dir/second.dcm');
-    await writeAll(writer.stream, [Buffer.from('second')]);
-    await expect(writer.commit()).rejects.toThrow(StorageUnavailableError);
-    expect(await location.head('dir/second.dcm')).toBeNull();
-    expect(await readdir(join(parent, 'root', '.incoming'))).toEqual([]);
-  });
-});
 
-describe('file StorageLocation flush behind', () => {
-  let parent: string;
-
-  beforeEach(async () => {
-    parent = await mkdtemp(join(tmpdir(), 'storage-'));
-  });
-
-  afterEach(async () => {
-    jest.restoreAllMocks();
-    await rm(parent, { recursive: true, force: true });
+    it('reports an inline call that fails like a pooled one: the commit fails, nothing is visible', async () => {
+      const location = createStorageLocation(join(parent, 'root'));
+      await store(location, 'dir/first.dcm');
+      jest.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
+        throw Object.assign(new Error('EACCES: permission denied, rename'), { code: 'EACCES' });
+      });
+      const writer = location.createWriter('dir/second.dcm');
+      await writeAll(writer.stream, [Buffer.from('second')]);
+      await expect(writer.commit()).rejects.toThrow(StorageUnavailableError);
+      expect(await location.head('dir/second.dcm')).toBeNull();
+      expect(await readdir(join(parent, 'root', '.incoming'))).toEqual([]);
+    });
   });
 
-  const MiB = 1024 * 1024;
+  describe('flush behind', () => {
+    const MiB = 1024 * 1024;
 
-  it('flushes a large object to disk while it is still being written', async () => {
-    const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
-    const dataSync = jest.spyOn(fs, 'fdatasync');
-    const writer = location.createWriter('big.dcm');
-    const data = Buffer.concat([...randomChunks(6 * MiB, 256 * 1024)]);
-    for (let at = 0; at < data.length; at += 256 * 1024) {
-      if (!writer.stream.write(data.subarray(at, at + 256 * 1024))) await new Promise((resolve) => writer.stream.once('drain', resolve));
-      // Give an fdatasync in flight a chance to finish, as the network's pace would.
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    const beforeEnd = dataSync.mock.calls.length;
-    writer.stream.end();
-    const stored = await writer.commit();
+    it('flushes a large object to disk while it is still being written', async () => {
+      const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
+      const dataSync = jest.spyOn(fs, 'fdatasync');
+      const writer = location.createWriter('big.dcm');
+      const data = Buffer.concat([...randomChunks(6 * MiB, 256 * 1024)]);
+      for (let at = 0; at < data.length; at += 256 * 1024) {
+        if (!writer.stream.write(data.subarray(at, at + 256 * 1024))) await new Promise((resolve) => writer.stream.once('drain', resolve));
+        // Give an fdatasync in flight a chance to finish, as the network's pace would.
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      const beforeEnd = dataSync.mock.calls.length;
+      writer.stream.end();
+      const stored = await writer.commit();
 
-    expect(beforeEnd).toBeGreaterThanOrEqual(2);
-    expect(dataSync.mock.calls.length).toBe(beforeEnd + 1);
-    expect(stored).toEqual({ key: 'big.dcm', size: data.length, sha256: sha256(data) });
-    expectSameBytes(await readFile(join(parent, 'root', 'big.dcm')), data);
-  });
+      expect(beforeEnd).toBeGreaterThanOrEqual(2);
+      expect(dataSync.mock.calls.length).toBe(beforeEnd + 1);
+      expect(stored).toEqual({ key: 'big.dcm', size: data.length, sha256: sha256(data) });
+      expectSameBytes(await readFile(join(parent, 'root', 'big.dcm')), data);
+    });
 
-  it('leaves a small object to the one fdatasync at the end', async () => {
-    const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
-    const dataSync = jest.spyOn(fs, 'fdatasync');
-    const writer = location.createWriter('small.dcm');
-    await writeAll(writer.stream, [Buffer.alloc(512 * 1024, 1)]);
-    await writer.commit();
-    expect(dataSync).toHaveBeenCalledTimes(1);
-  });
+    it('leaves a small object to the one fdatasync at the end', async () => {
+      const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
+      const dataSync = jest.spyOn(fs, 'fdatasync');
+      const writer = location.createWriter('small.dcm');
+      await writeAll(writer.stream, [Buffer.alloc(512 * 1024, 1)]);
+      await writer.commit();
+      expect(dataSync).toHaveBeenCalledTimes(1);
+    });
 
-  it('fails the commit when a flush behind failed, and leaves nothing visible', async () => {
-    const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
-    const realDataSync = fs.fdatasync;
-    let calls = 0;
-    jest.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
-      // The first flush behind meets a failing disk; the final one would succeed.
-      if (++calls === 1) return callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      realDataSync(fd, callback);
-    }) as typeof fs.fdatasync);
-    const writer = location.createWriter('lost.dcm');
-    const written = writeAll(writer.stream, [...randomChunks(4 * MiB, 256 * 1024)]).catch((error: unknown) => error);
-    const failure = await writer.commit().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(StorageUnavailableError);
-    expect((failure as Error).message).toMatch(/EIO|i\/o error/);
-    await written;
-    await writer.abort();
-    expect(await location.head('lost.dcm')).toBeNull();
-    expect(await readdir(join(parent, 'root', '.incoming'))).toEqual([]);
+    it('fails the commit when a flush behind failed, and leaves nothing visible', async () => {
+      const location = createStorageLocation(join(parent, 'root'), undefined, { flushBehindBytes: MiB });
+      const realDataSync = fs.fdatasync;
+      let calls = 0;
+      jest.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
+        // The first flush behind meets a failing disk; the final one would succeed.
+        if (++calls === 1) return callback(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+        realDataSync(fd, callback);
+      }) as typeof fs.fdatasync);
+      const writer = location.createWriter('lost.dcm');
+      const written = writeAll(writer.stream, [...randomChunks(4 * MiB, 256 * 1024)]).catch((error: unknown) => error);
+      const failure = await writer.commit().catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(StorageUnavailableError);
+      expect((failure as Error).message).toMatch(/EIO|i\/o error/);
+      await written;
+      await writer.abort();
+      expect(await location.head('lost.dcm')).toBeNull();
+      expect(await readdir(join(parent, 'root', '.incoming'))).toEqual([]);
+    });
   });
 });
