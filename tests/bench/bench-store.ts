@@ -32,12 +32,17 @@ import { createStorageLocation, type StorageLocation } from '@dicom-router/stora
 /**
  * Where both SCPs write (storescp's files, the gateway's DATA_DIR): `--data-dir /dev/shm` puts them on
  * tmpfs, where fsync costs nothing, which leaves the software's own overhead. Default: the test scratch root.
+ * Every scratch folder is removed when the bench ends: a default run writes several gigabytes.
  */
 const DATA_DIR_ARG = process.argv.indexOf('--data-dir');
 function scratch(prefix: string): string {
-  if (DATA_DIR_ARG < 0) return tempDir(prefix);
-  fs.mkdirSync(process.argv[DATA_DIR_ARG + 1], { recursive: true });
-  const dir = fs.mkdtempSync(path.join(process.argv[DATA_DIR_ARG + 1], `${prefix}-`));
+  let dir: string;
+  if (DATA_DIR_ARG < 0) {
+    dir = tempDir(prefix);
+  } else {
+    fs.mkdirSync(process.argv[DATA_DIR_ARG + 1], { recursive: true });
+    dir = fs.mkdtempSync(path.join(process.argv[DATA_DIR_ARG + 1], `${prefix}-`));
+  }
   scratchDirs.push(dir);
   return dir;
 }
@@ -249,7 +254,9 @@ async function main(): Promise<void> {
   const count = argValue('count', 1000);
   const smallCount = argValue('medium-count', 200);
   const bigMb = argValue('big-mb', 256);
+  // The files sent stay on the test scratch root whatever --data-dir says: only the SCPs' side moves.
   const dir = tempDir('bench-store-data');
+  scratchDirs.push(dir);
   const ct = path.join(PYDICOM_TEST_FILES, 'CT_small.dcm');
   const medium = writeSynthetic(dir, 'medium-512k.dcm', 512 * 1024);
   const warmUps = Math.max(0, argValue('warm-up-rounds', 2));
