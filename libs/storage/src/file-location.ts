@@ -297,16 +297,16 @@ class HashingFileSink extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     const fd = this.fd as number;
     // fdatasync: the data and the file's size, all a reader needs; the name is made durable on commit.
-    void this.settledFlush().then(() =>
-      fs.fdatasync(fd, (finalError) => {
+    void this.settledFlush()
+      .then(() => syncOutcome(fs.fdatasync, fd))
+      .then((finalError) => {
         this.fd = undefined;
         const syncError = this.flushError ?? finalError;
         this.metadata.close(fd).then(
           () => callback(syncError ? filesystemError('fsync', syncError) : null),
           (closeError: unknown) => callback(filesystemError('fsync', syncError ?? closeError)),
         );
-      }),
-    );
+      });
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
@@ -331,14 +331,10 @@ class HashingFileSink extends Writable {
     this.unflushed += written;
     if (this.flushBehindBytes <= 0 || this.flushing || this.unflushed < this.flushBehindBytes) return;
     this.unflushed = 0;
-    const fd = this.fd as number;
-    this.flushing = new Promise((resolve) =>
-      fs.fdatasync(fd, (error) => {
-        if (error) this.flushError ??= error;
-        this.flushing = undefined;
-        resolve();
-      }),
-    );
+    this.flushing = syncOutcome(fs.fdatasync, this.fd as number).then((error) => {
+      if (error) this.flushError ??= error;
+      this.flushing = undefined;
+    });
   }
 
   private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
@@ -369,6 +365,11 @@ async function openNew(path: string, metadata: MetadataCalls): Promise<number> {
   }
   await mkdir(dirname(path), { recursive: true });
   return metadata.open(path, 'wx');
+}
+
+/** An fsync or fdatasync that settles with its error (null when it succeeded) instead of rejecting. */
+function syncOutcome(sync: typeof fs.fsync, fd: number): Promise<NodeJS.ErrnoException | null> {
+  return new Promise((resolve) => sync(fd, resolve));
 }
 
 // Looked up on each call (not bound once), like the in-line calls.
@@ -490,15 +491,9 @@ class DurableRenames {
 
   private async fsyncDirectory(path: string): Promise<void> {
     const fd = await this.metadata.open(path, 'r');
-    let syncError: unknown;
-    await new Promise<void>((resolve) =>
-      fs.fsync(fd, (error) => {
-        syncError = error ?? undefined;
-        resolve();
-      }),
-    );
+    let syncError: unknown = await syncOutcome(fs.fsync, fd);
     await this.metadata.close(fd).catch((closeError: unknown) => (syncError ??= closeError));
-    if (syncError !== undefined) throw syncError;
+    if (syncError) throw syncError;
   }
 
   /** Resolves once `dir` and every directory above it that this location created are recorded in their parents. */
