@@ -776,8 +776,31 @@ function expectFixedLength(body: Reader): void {
   }
 }
 
-/** PS3.8 §9.3.5: one or more PDV items, each a 32-bit item length, a context ID and the PDV. */
+/** PS3.8 §9.3.5 over a contiguous PDU (decodePdu); the framer's path is decodePDataTfPieces. */
 function decodePDataTf(body: Reader): PDataTfPdu {
+  const position = body.position;
+  return decodePresentationDataValues(new PieceCursor([body.rest()], 0, body.where, position));
+}
+
+/**
+ * Decodes a P-DATA-TF, its 6-byte header included, that arrived in several pieces (the views of
+ * the TCP reads it spans) without joining them. A PDV whose data spans pieces comes back as
+ * consecutive values of the same context and kind, only the last marked last: the DIMSE layer
+ * joins PDV data in order anyway (PS3.8 Annex E.1), so a received data set is never copied.
+ */
+export function decodePDataTfPieces(pieces: readonly Buffer[]): PDataTfPdu {
+  const cursor = new PieceCursor(pieces, 0, 'P-DATA-TF');
+  const type = cursor.u8('PDU-type');
+  cursor.u8('reserved');
+  const declared = cursor.u32('PDU-length');
+  if (type !== PduType.PData || declared !== cursor.remaining) {
+    throw invalid(`P-DATA-TF: PDU-type ${hex2(type)}, PDU-length ${declared}, but ${cursor.remaining} bytes follow the header`);
+  }
+  return decodePresentationDataValues(cursor);
+}
+
+/** PS3.8 §9.3.5: one or more PDV items, each a 32-bit item length, a context ID and the PDV. */
+function decodePresentationDataValues(body: PieceCursor): PDataTfPdu {
   if (body.remaining === 0) {
     throw invalid(`${body.where}: no presentation-data-value item; PS3.8 9.3.5 requires one or more`);
   }
@@ -800,14 +823,99 @@ function decodePDataTf(body: Reader): PDataTfPdu {
     const id = contextId(body.u8('presentation-context-ID'), `${body.where} / PDV item at offset ${offset}`);
     // PS3.8 Annex E.2: bits 2-7 are never checked by the receiver.
     const control = body.u8('message control header');
-    values.push({
-      contextId: id,
-      isCommand: (control & CONTROL_COMMAND) !== 0,
-      isLast: (control & CONTROL_LAST) !== 0,
-      data: body.take(length - PDV_MIN_ITEM_LENGTH, 'presentation-data-value'),
+    const isCommand = (control & CONTROL_COMMAND) !== 0;
+    const views = body.views(length - PDV_MIN_ITEM_LENGTH);
+    views.forEach((data, i) => {
+      const isLast = i === views.length - 1 && (control & CONTROL_LAST) !== 0;
+      values.push({ contextId: id, isCommand, isLast, data });
     });
   }
   return { type: 'P-DATA-TF', values };
+}
+
+/** A bounded cursor over bytes held in pieces; positions count from the first piece's start. */
+class PieceCursor {
+  private piece = 0;
+  private offset: number;
+  private consumed: number;
+  private readonly end: number;
+
+  /** `base`: the position of the first piece's first byte in the enclosing PDU, for messages. */
+  constructor(
+    private readonly pieces: readonly Buffer[],
+    start: number,
+    readonly where: string,
+    private readonly base = 0,
+  ) {
+    this.end = pieces.reduce((sum, piece) => sum + piece.length, 0);
+    this.offset = start;
+    this.consumed = start;
+    this.settle();
+  }
+
+  get position(): number {
+    return this.base + this.consumed;
+  }
+
+  get remaining(): number {
+    return this.end - this.consumed;
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    const value = this.pieces[this.piece][this.offset];
+    this.advance(1);
+    return value;
+  }
+
+  /** Big-endian, byte by byte: the four bytes may straddle two pieces. */
+  u32(field: string): number {
+    this.need(4, field);
+    let value = 0;
+    for (let i = 0; i < 4; i++) {
+      value = value * 256 + this.pieces[this.piece][this.offset];
+      this.advance(1);
+    }
+    return value;
+  }
+
+  /** The next `length` bytes as views, one per piece they touch; one empty view for length 0. */
+  views(length: number): Buffer[] {
+    this.need(length, 'presentation-data-value');
+    if (length === 0) return [Buffer.alloc(0)];
+    const out: Buffer[] = [];
+    let left = length;
+    while (left > 0) {
+      const current = this.pieces[this.piece];
+      const n = Math.min(left, current.length - this.offset);
+      out.push(current.subarray(this.offset, this.offset + n));
+      this.advance(n);
+      left -= n;
+    }
+    return out;
+  }
+
+  private advance(n: number): void {
+    this.offset += n;
+    this.consumed += n;
+    this.settle();
+  }
+
+  /** Steps past exhausted pieces, so that `offset` always points into a byte of the current one. */
+  private settle(): void {
+    while (this.piece < this.pieces.length - 1 && this.offset >= this.pieces[this.piece].length) {
+      this.offset -= this.pieces[this.piece].length;
+      this.piece++;
+    }
+  }
+
+  private need(length: number, field: string): void {
+    if (length > this.remaining) {
+      throw invalid(
+        `${this.where}: ${field} at offset ${this.position} needs ${length} bytes but only ${this.remaining} remain`,
+      );
+    }
+  }
 }
 
 function isValidContextId(id: number): boolean {

@@ -1,7 +1,7 @@
-import { decodePdu } from './codec';
+import { decodePDataTfPieces, decodePdu, encodePDataTf } from './codec';
 import { PduDecodeError } from './errors';
 import { PDU_HARD_CAP, PduFramer, type FramedPdu } from './framer';
-import { AbortReason, MAX_ASSOCIATE_PDU_LENGTH, type AbortReasonCode } from './types';
+import { AbortReason, MAX_ASSOCIATE_PDU_LENGTH, type AbortReasonCode, type PresentationDataValue } from './types';
 import { GOLDEN_PDUS, bytesFromHex } from './__fixtures__/golden-pdus';
 
 const GOLDEN_BYTES = GOLDEN_PDUS.map((golden) => bytesFromHex(golden.hex));
@@ -41,8 +41,18 @@ function expectRefused(framer: PduFramer, chunk: Buffer, reason: AbortReasonCode
   if (message) expect(err.message).toMatch(message);
 }
 
+/** A copy in memory of its own (Buffer.alloc never uses the shared pool). */
+function ownMemory(bytes: Buffer): Buffer {
+  const out = Buffer.alloc(bytes.length);
+  bytes.copy(out);
+  return out;
+}
+
+/** The PDU's bytes, whatever pieces they came in. */
+const joined = (frame: FramedPdu): Buffer => Buffer.concat(frame.pieces);
+
 function expectGoldenPdus(frames: FramedPdu[]): void {
-  expect(frames.map((frame) => frame.bytes.toString('hex'))).toEqual(GOLDEN_BYTES.map((bytes) => bytes.toString('hex')));
+  expect(frames.map((frame) => joined(frame).toString('hex'))).toEqual(GOLDEN_BYTES.map((bytes) => bytes.toString('hex')));
   expect(frames.map((frame) => frame.type)).toEqual(GOLDEN_BYTES.map((bytes) => bytes[0]));
 }
 
@@ -51,7 +61,7 @@ describe('PduFramer: framing', () => {
     const framer = newFramer();
     const frames = framer.push(STREAM);
     expectGoldenPdus(frames);
-    expect(frames.map((frame) => decodePdu(frame.bytes))).toEqual(GOLDEN_PDUS.map((golden) => golden.decoded));
+    expect(frames.map((frame) => decodePdu(joined(frame)))).toEqual(GOLDEN_PDUS.map((golden) => golden.decoded));
     expect(framer.bufferedBytes).toBe(0);
   });
 
@@ -87,7 +97,7 @@ describe('PduFramer: framing', () => {
     expect(framer.bufferedBytes).toBe(100);
     const frames = framer.push(Buffer.concat([rq.subarray(100), GOLDEN_BYTES[4].subarray(0, 7)]));
     expect(frames).toHaveLength(1);
-    expect(frames[0].bytes.equals(rq)).toBe(true);
+    expect(joined(frames[0]).equals(rq)).toBe(true);
     expect(framer.bufferedBytes).toBe(7);
   });
 
@@ -100,7 +110,48 @@ describe('PduFramer: framing', () => {
   it('returns a PDU that arrived in one chunk as a view, without copying', () => {
     const chunk = Buffer.concat([GOLDEN_BYTES[3], GOLDEN_BYTES[4]]);
     const [first] = newFramer().push(chunk);
-    expect(first.bytes.buffer).toBe(chunk.buffer);
+    expect(first.pieces).toHaveLength(1);
+    expect(first.pieces[0].buffer).toBe(chunk.buffer);
+  });
+
+  it('returns a P-DATA-TF that spans reads as views of them, in order, and decodes it without joining', () => {
+    const data = Buffer.from(Array.from({ length: 300 }, (_, i) => i & 0xff));
+    const pdu = encodePDataTf([
+      { contextId: 3, isCommand: false, isLast: false, data: data.subarray(0, 100) },
+      { contextId: 3, isCommand: false, isLast: true, data: data.subarray(100) },
+    ]);
+    // Cuts inside the PDU header, inside the second PDV's header and twice inside its data.
+    // Each read its own memory, as the socket delivers them.
+    const chunks = splitAt(pdu, [3, 6 + 4 + 2 + 100 + 2, 200, 250]).map(ownMemory);
+    const frames = pushAll(newFramer(), chunks);
+    expect(frames).toHaveLength(1);
+    expect(frames[0].pieces).toHaveLength(chunks.length);
+    frames[0].pieces.forEach((piece, i) => expect(piece.buffer).toBe(chunks[i].buffer));
+
+    const { values } = decodePDataTfPieces(frames[0].pieces);
+    expect(values.map(({ contextId, isCommand, isLast }) => ({ contextId, isCommand, isLast }))).toEqual([
+      { contextId: 3, isCommand: false, isLast: false },
+      { contextId: 3, isCommand: false, isLast: false },
+      { contextId: 3, isCommand: false, isLast: false },
+      { contextId: 3, isCommand: false, isLast: true },
+    ]);
+    expect(Buffer.concat(values.map((value) => value.data)).equals(data)).toBe(true);
+    for (const value of values) expect(chunks.some((chunk) => chunk.buffer === value.data.buffer)).toBe(true);
+  });
+
+  it('decodes a P-DATA-TF cut at every byte the same as in one piece', () => {
+    const pdu = encodePDataTf([
+      { contextId: 1, isCommand: true, isLast: true, data: Buffer.from('command') },
+      { contextId: 1, isCommand: false, isLast: true, data: Buffer.from('data set') },
+    ]);
+    const data = (values: PresentationDataValue[], isCommand: boolean): string =>
+      Buffer.concat(values.filter((v) => v.isCommand === isCommand).map((v) => v.data)).toString();
+    for (let cut = 1; cut < pdu.length; cut++) {
+      const [frame] = pushAll(newFramer(), splitAt(pdu, [cut]));
+      const { values } = decodePDataTfPieces(frame.pieces);
+      expect([data(values, true), data(values, false)]).toEqual(['command', 'data set']);
+      expect(values.filter((v) => v.isLast)).toHaveLength(2);
+    }
   });
 });
 
@@ -134,7 +185,7 @@ describe('PduFramer: limits checked from the header alone', () => {
   it('accepts a P-DATA-TF whose PDU-length equals our maximum length: the header is not counted', () => {
     const frames = newFramer(16384).push(Buffer.concat([header(0x04, 16384), Buffer.alloc(16384)]));
     expect(frames).toHaveLength(1);
-    expect(frames[0].bytes).toHaveLength(16390);
+    expect(joined(frames[0])).toHaveLength(16390);
   });
 
   it('treats a maximum of 0 as unlimited up to the 64 MiB hard cap', () => {

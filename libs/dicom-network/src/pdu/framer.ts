@@ -32,8 +32,12 @@ export interface PduFramerLimits {
 export interface FramedPdu {
   /** The PDU-type byte. */
   type: number;
-  /** Header and body of exactly one PDU. */
-  bytes: Buffer;
+  /**
+   * Header and body of exactly one PDU. A P-DATA-TF that spans several reads comes as views of
+   * them, in order (decodePDataTfPieces reads it so): a data set is never copied on its way in.
+   * Any other PDU is one Buffer, a view when it arrived in one read.
+   */
+  pieces: Buffer[];
 }
 
 interface PendingHeader {
@@ -75,7 +79,8 @@ export class PduFramer {
         this.pending = this.validateHeader(this.peek(PDU_HEADER_LENGTH));
       }
       if (this.buffered < this.pending.total) break;
-      complete.push({ type: this.pending.type, bytes: this.take(this.pending.total) });
+      const { type, total } = this.pending;
+      complete.push({ type, pieces: type === PduType.PData ? this.takePieces(total) : [this.take(total)] });
       this.pending = null;
     }
     return complete;
@@ -156,6 +161,25 @@ export class PduFramer {
     // One splice for all spent chunks keeps a PDU that arrived in thousands of pieces linear.
     this.chunks.splice(0, used);
     return out;
+  }
+
+  /** Consumes `length` bytes as views of the chunks that hold them: nothing is copied. */
+  private takePieces(length: number): Buffer[] {
+    this.buffered -= length;
+    const pieces: Buffer[] = [];
+    let left = length;
+    while (left > 0) {
+      const first = this.chunks[0];
+      if (first.length > left) {
+        pieces.push(first.subarray(0, left));
+        this.chunks[0] = first.subarray(left);
+        break;
+      }
+      pieces.push(first);
+      this.chunks.shift();
+      left -= first.length;
+    }
+    return pieces;
   }
 
   private consumeFromFirst(length: number): void {

@@ -1,4 +1,4 @@
 export * from './types';
-export { decodePdu, encodePDataTf, encodePdu } from './codec';
+export { decodePDataTfPieces, decodePdu, encodePDataTf, encodePdu } from './codec';
 export { PDU_HARD_CAP, PduFramer, type FramedPdu, type PduFramerLimits } from './framer';
 export { PduDecodeError } from './errors';

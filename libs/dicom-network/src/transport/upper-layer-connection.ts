@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { decodePdu, encodePDataTf, encodePdu } from '../pdu/codec';
+import { decodePDataTfPieces, decodePdu, encodePDataTf, encodePdu } from '../pdu/codec';
 import { PduDecodeError } from '../pdu/errors';
-import { PduFramer } from '../pdu/framer';
+import { PduFramer, type FramedPdu } from '../pdu/framer';
 import {
   AbortReason,
   AbortSource,
@@ -11,6 +11,7 @@ import {
   AssociateRqPdu,
   MAX_ASSOCIATE_PDU_LENGTH,
   Pdu,
+  PduType,
   PresentationDataValue,
 } from '../pdu/types';
 import { UlEffect, UlEvent, UlState, transition } from '../upper-layer';
@@ -159,7 +160,7 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
   }
 
   private onData(chunk: Buffer): void {
-    let frames: Array<{ type: number; bytes: Buffer }>;
+    let frames: FramedPdu[];
     try {
       frames = this.framer.push(chunk);
     } catch (err) {
@@ -171,12 +172,12 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
       if (this.state === 'Sta1' || this.closedEmitted) return;
       let pdu: Pdu;
       try {
-        pdu = decodePdu(frame.bytes);
+        pdu = frame.type === PduType.PData ? decodePDataTfPieces(frame.pieces) : decodePdu(frame.pieces[0]);
       } catch (err) {
         this.onInvalidPdu(err);
         return;
       }
-      this.emit('trace', { direction: 'in', pdu: pdu.type === 'P-DATA-TF' ? { type: pdu.type, bytes: frame.bytes.length } : pdu });
+      this.emit('trace', { direction: 'in', pdu: pdu.type === 'P-DATA-TF' ? { type: pdu.type, bytes: byteLength(frame.pieces) } : pdu });
       this.dispatch(this.eventForPdu(pdu));
     }
   }
@@ -399,3 +400,5 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
     this.pduTimer = null;
   }
 }
+
+const byteLength = (pieces: readonly Buffer[]): number => pieces.reduce((sum, piece) => sum + piece.length, 0);
