@@ -5,6 +5,7 @@ import { DimseFailure, DimseOutcome, Status } from '@dicom-router/dicom-network'
 import type { CloudEventJson } from '@dicom-router/contracts';
 import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
 import { instanceKey } from './instance-key';
+import { streamChunks } from './stream-chunks';
 
 /**
  * The DIMSE outcome, and the object when one was written with the leading attributes read in
@@ -64,7 +65,7 @@ export class StoreInstanceUseCase {
       // PS3.4 B.2.3: Cxxx "Cannot understand" — the command itself is unusable.
       if (problem) throw new DimseFailure(Status.CannotUnderstand, `invalid ${name}: ${problem}`);
     }
-    const iterator = request.dataSet[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const iterator = streamChunks(request.dataSet);
     const { held, attributes } = await this.readLeadingAttributes(iterator, request.transferSyntaxUid);
     const studyInstanceUid = attributes.get('StudyInstanceUID');
     const seriesInstanceUid = attributes.get('SeriesInstanceUID');
