@@ -48,12 +48,17 @@ function scratch(prefix: string): string {
 }
 const scratchDirs: string[] = [];
 
+/** Wide enough for the longest row name, "  file writer alone (no DICOM, no events)". */
+const NAME_WIDTH = 42;
+
 interface Scp {
   name: string;
   port: number;
   calledAet: string;
   pid: number;
   stop(): Promise<unknown>;
+  /** The same storage, written by the bench itself: the floor the storage sets under this SCP. */
+  alone?: { label: string; location: StorageLocation };
 }
 
 interface Workload {
@@ -182,6 +187,13 @@ async function startReference(): Promise<Scp> {
   return { name: 'DCMTK storescp (files)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
 }
 
+/** Embedded defaults: file storage and the in-process bus, as `npm start` runs. */
+async function startOursOnFiles(): Promise<Scp> {
+  const scp = await startOurs({}, 'gateway (ours): file + in-process bus');
+  const alone = createStorageLocation(scratch('bench-file-alone'));
+  return { ...scp, alone: { label: 'file writer alone (no DICOM, no events)', location: alone } };
+}
+
 async function startOurs(env: Record<string, string>, name: string): Promise<Scp> {
   const ct = '1.2.840.10008.5.1.4.1.1.2';
   const sc = '1.2.840.10008.5.1.4.1.1.7';
@@ -203,28 +215,27 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
 }
 
 /**
- * The ceiling S3 sets: the same files written straight through the gateway's storage adapter (lib-storage
- * into s3rver), one after another, no DICOM, no events. The gateway cannot be faster than this row.
+ * The floor a storage sets: the same files written straight through the gateway's storage adapter
+ * (file: write, fdatasync, rename, directory fsync; S3: lib-storage into s3rver), one after another,
+ * no DICOM, no events. The gateway cannot be faster than this row.
  */
-async function timeStorageAlone(location: StorageLocation, files: string[]): Promise<number> {
+async function timeStorageAlone(location: StorageLocation, files: string[], round: number): Promise<number> {
   const started = performance.now();
   let n = 0;
   for (const file of files) {
-    const writer = location.createWriter(`bench/alone/${n++}.dcm`);
+    // Each round its own keys, as each round sends instances of its own: no object is replaced.
+    const writer = location.createWriter(`bench/alone/${round}/${n++}.dcm`);
     await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writer.stream);
     await writer.commit();
   }
   return (performance.now() - started) / 1000;
 }
 
-/** Set while the S3 setup runs: the same bucket, reached by the bench itself. */
-let benchS3: StorageLocation | undefined;
-
 /** The deployed shape: S3 (s3rver on loopback, in this process), NATS JetStream, PostgreSQL. */
 async function startOursOnS3(): Promise<Scp> {
   const s3 = await S3Server.start(['bench']);
   const database = await createTestDatabase('bench');
-  benchS3 = createStorageLocation('s3://bench/alone', {
+  const alone = createStorageLocation('s3://bench/alone', {
     endpoint: s3.endpoint,
     region: 'us-east-1',
     accessKeyId: S3RVER_CREDENTIALS.accessKeyId,
@@ -241,9 +252,9 @@ async function startOursOnS3(): Promise<Scp> {
   );
   return {
     ...scp,
+    alone: { label: 'S3 writer alone (no DICOM, no events)', location: alone },
     stop: async () => {
       await scp.stop();
-      benchS3 = undefined;
       await database.drop();
       await s3.stop();
     },
@@ -268,7 +279,7 @@ async function main(): Promise<void> {
     { name: `${smallCount} × 512 KB`, rounds: each((round) => distinctInstances(dir, medium, smallCount, round * smallCount)) },
     { name: `1 × ${bigMb} MB`, rounds: each((round) => [writeBigSynthetic(dir, bigMb, round)]) },
   ];
-  const setups: Array<() => Promise<Scp>> = [startReference, () => startOurs({}, 'gateway (ours): file + in-process bus')];
+  const setups: Array<() => Promise<Scp>> = [startReference, startOursOnFiles];
   if (process.argv.includes('--s3')) setups.push(startOursOnS3);
   const rows: string[] = [];
   const parallelRows: string[] = [];
@@ -294,21 +305,28 @@ async function main(): Promise<void> {
         if (!baseline.has(workload.name)) baseline.set(workload.name, seconds);
         const ratio = seconds / (baseline.get(workload.name) as number);
         rows.push(
-          `${scp.name.padEnd(40)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB  ${roundTimes(times, warmUps)}`,
+          `${scp.name.padEnd(NAME_WIDTH)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB  ${roundTimes(times, warmUps)}`,
         );
-        if (benchS3) {
-          const alone = median((await sequentially(workload.rounds.map((files) => () => timeStorageAlone(benchS3 as StorageLocation, files)))).slice(warmUps));
+        if (scp.alone) {
+          const location = scp.alone.location;
+          const aloneTimes = await sequentially(
+            workload.rounds.map((files, round) => () => {
+              settleDisk();
+              return timeStorageAlone(location, files, round);
+            }),
+          );
+          const alone = median(aloneTimes.slice(warmUps));
           const aloneRatio = alone / (baseline.get(workload.name) as number);
-          rows.push(`${'  S3 writer alone (no DICOM, no events)'.padEnd(40)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x`);
+          rows.push(`${`  ${scp.alone.label}`.padEnd(NAME_WIDTH)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x  ${''.padStart(9)}  ${roundTimes(aloneTimes, warmUps)}`);
         }
       }
       const { one, many } = await parallelSpeedup(scp, parallelFiles, perAssociation, parallel);
-      parallelRows.push(`${scp.name.padEnd(40)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);
+      parallelRows.push(`${scp.name.padEnd(NAME_WIDTH)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);
     } finally {
       await scp.stop();
     }
   }
-  process.stdout.write(`\n${'SCP'.padEnd(40)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}  each round (s)\n`);
+  process.stdout.write(`\n${'SCP'.padEnd(NAME_WIDTH)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}  each round (s)\n`);
   process.stdout.write(
     `${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; time is the median of ${measured} rounds after ${warmUps} warm-up rounds (each round (s): warm-up | measured), ratios are time / storescp's time (lower is better).\n`,
   );
