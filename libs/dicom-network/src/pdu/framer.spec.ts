@@ -139,6 +139,28 @@ describe('PduFramer: framing', () => {
     for (const value of values) expect(chunks.some((chunk) => chunk.buffer === value.data.buffer)).toBe(true);
   });
 
+  it('refuses a malformed PDV in pieces with the same error as in one piece', () => {
+    // Second PDV declares 10 bytes where 6 remain.
+    const body = Buffer.concat([Buffer.from([0, 0, 0, 3, 1, 3, 0xaa]), Buffer.from([0, 0, 0, 10, 1, 2, 0, 0, 0, 0])]);
+    const pdu = Buffer.concat([header(0x04, body.length), body]);
+    const decodeError = (decode: () => unknown): PduDecodeError => {
+      try {
+        decode();
+      } catch (err) {
+        if (err instanceof PduDecodeError) return err;
+        throw err;
+      }
+      throw new Error('a malformed PDV was accepted');
+    };
+    const contiguous = decodeError(() => decodePdu(pdu));
+    expect(contiguous.message).toMatch(/declares item-length 10 but only 6 bytes remain/);
+    for (let cut = 1; cut < pdu.length; cut++) {
+      const [frame] = pushAll(newFramer(), splitAt(pdu, [cut]));
+      const inPieces = decodeError(() => decodePDataTfPieces(frame.pieces));
+      expect([inPieces.message, inPieces.abortReason]).toEqual([contiguous.message, AbortReason.InvalidPduParameterValue]);
+    }
+  });
+
   it('decodes a P-DATA-TF cut at every byte the same as in one piece', () => {
     const pdu = encodePDataTf([
       { contextId: 1, isCommand: true, isLast: true, data: Buffer.from('command') },
