@@ -18,6 +18,14 @@ export const GATEWAY_MAIN = path.join(WORKSPACE_ROOT, 'services', 'dicom-gateway
  * young-generation semi-space keeps short-lived PDU buffers from inflating RSS during large transfers.
  */
 export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4'];
+/**
+ * The old-generation limit the gateway gets in its pod without asking: Node sizes V8's heap from the
+ * cgroup memory limit, and 64-bit V8 takes half of it (256 MB at the chart's 512 MiB). On a host with
+ * 24 GiB and no limit V8 allows 4 GB instead, and lets garbage pile up past 100 MB before a full
+ * collection (RSS 230 MB after 3,000 instances, against 130 MB with this flag), so an RSS read here
+ * would describe no deployment. The image leaves the flag out: a pod given more memory gets more heap.
+ */
+export const POD_HEAP_FLAGS = ['--max-old-space-size=256'];
 /** As docker/Dockerfile and `npm start` run it (see the Dockerfile for why). */
 export const GATEWAY_PROCESS_ENV = { MALLOC_MMAP_THRESHOLD_: '131072' };
 
@@ -119,7 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Gatewa
     ...(options.tls ? gatewayTlsEnv(options.tls) : {}),
     ...options.env,
   };
-  const proc = spawnProcess(process.execPath, [...GATEWAY_NODE_FLAGS, GATEWAY_MAIN], { name: `gateway(dicom ${dicomPort}, http ${httpPort})`, cwd: dir, env });
+  const proc = spawnProcess(process.execPath, [...GATEWAY_NODE_FLAGS, ...POD_HEAP_FLAGS, GATEWAY_MAIN], { name: `gateway(dicom ${dicomPort}, http ${httpPort})`, cwd: dir, env });
   try {
     await waitForHttp(`http://127.0.0.1:${httpPort}/health/ready`, { process: proc, timeoutMs: options.readyTimeoutMs ?? 30_000 });
   } catch (e) {
