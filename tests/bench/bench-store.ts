@@ -148,6 +148,13 @@ function settleDisk(): void {
   execFileSync('sync');
 }
 
+/** One line of the table: median of the measured rounds, its ratio to storescp's, peak RSS, every round. */
+function row(name: string, workload: string, times: number[], warmUps: number, baseline: number, peakRss?: number): string {
+  const seconds = median(times.slice(warmUps));
+  const rss = peakRss === undefined ? ''.padStart(9) : `${(peakRss / 1048576).toFixed(0).padStart(6)} MB`;
+  return `${name.padEnd(NAME_WIDTH)}  ${workload.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${(seconds / baseline).toFixed(2).padStart(6)}x  ${rss}  ${roundTimes(times, warmUps)}`;
+}
+
 function roundTimes(times: number[], warmUps: number): string {
   const seconds = (list: number[]): string => list.map((t) => t.toFixed(2)).join(' ');
   return warmUps > 0 ? `${seconds(times.slice(0, warmUps))} | ${seconds(times.slice(warmUps))}` : seconds(times);
@@ -157,12 +164,6 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-async function sequentially<T>(tasks: Array<() => Promise<T>>): Promise<T[]> {
-  const results: T[] = [];
-  for (const task of tasks) results.push(await task());
-  return results;
 }
 
 /** DESIGN.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
@@ -287,44 +288,41 @@ async function main(): Promise<void> {
   // Fresh instances for the parallel runs, numbered after the 39 KB workload's.
   const perAssociation = Math.max(50, Math.floor(count / parallel));
   const parallelFiles = distinctInstances(dir, ct, perAssociation * (parallel + 1), rounds * count);
-  const baseline = new Map<string, number>();
-  for (const setup of setups) {
-    const scp = await setup();
-    try {
-      for (const workload of workloads) {
-        await timeSend(scp, { name: 'warm-up', files: [ct] });
-        const times: number[] = [];
-        let peakRss = 0;
-        for (const files of workload.rounds) {
+  const scps: Scp[] = [];
+  try {
+    for (const setup of setups) scps.push(await setup());
+    for (const workload of workloads) {
+      for (const scp of scps) await timeSend(scp, { name: 'warm-up', files: [ct] });
+      const times = new Map<Scp, number[]>(scps.map((scp) => [scp, []]));
+      const aloneTimes = new Map<Scp, number[]>(scps.map((scp) => [scp, []]));
+      const peakRss = new Map<Scp, number>(scps.map((scp) => [scp, 0]));
+      // Round by round, every SCP (and the storage it writes to) in turn: each one meets the disk in the
+      // state the others leave it, rather than storescp a fresh disk and the gateway one still writing
+      // back gigabytes.
+      for (const [round, files] of workload.rounds.entries()) {
+        for (const scp of scps) {
           settleDisk();
           const sent = await timeSend(scp, { name: workload.name, files });
-          times.push(sent.seconds);
-          peakRss = Math.max(peakRss, sent.peakRss);
-        }
-        const seconds = median(times.slice(warmUps));
-        if (!baseline.has(workload.name)) baseline.set(workload.name, seconds);
-        const ratio = seconds / (baseline.get(workload.name) as number);
-        rows.push(
-          `${scp.name.padEnd(NAME_WIDTH)}  ${workload.name.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio.toFixed(2).padStart(6)}x  ${(peakRss / 1048576).toFixed(0).padStart(6)} MB  ${roundTimes(times, warmUps)}`,
-        );
-        if (scp.alone) {
-          const location = scp.alone.location;
-          const aloneTimes = await sequentially(
-            workload.rounds.map((files, round) => () => {
-              settleDisk();
-              return timeStorageAlone(location, files, round);
-            }),
-          );
-          const alone = median(aloneTimes.slice(warmUps));
-          const aloneRatio = alone / (baseline.get(workload.name) as number);
-          rows.push(`${`  ${scp.alone.label}`.padEnd(NAME_WIDTH)}  ${workload.name.padEnd(18)}  ${alone.toFixed(2).padStart(8)} s  ${aloneRatio.toFixed(2).padStart(6)}x  ${''.padStart(9)}  ${roundTimes(aloneTimes, warmUps)}`);
+          times.get(scp)?.push(sent.seconds);
+          peakRss.set(scp, Math.max(peakRss.get(scp) ?? 0, sent.peakRss));
+          if (scp.alone) {
+            settleDisk();
+            aloneTimes.get(scp)?.push(await timeStorageAlone(scp.alone.location, files, round));
+          }
         }
       }
+      const baseline = median((times.get(scps[0]) ?? []).slice(warmUps));
+      for (const scp of scps) {
+        rows.push(row(scp.name, workload.name, times.get(scp) ?? [], warmUps, baseline, peakRss.get(scp)));
+        if (scp.alone) rows.push(row(`  ${scp.alone.label}`, workload.name, aloneTimes.get(scp) ?? [], warmUps, baseline));
+      }
+    }
+    for (const scp of scps) {
       const { one, many } = await parallelSpeedup(scp, parallelFiles, perAssociation, parallel);
       parallelRows.push(`${scp.name.padEnd(NAME_WIDTH)}  1 assoc ${one.toFixed(0).padStart(5)}/s  ${parallel} assocs ${many.toFixed(0).padStart(5)}/s  speed-up ${(many / one).toFixed(2)}x`);
-    } finally {
-      await scp.stop();
     }
+  } finally {
+    for (const scp of scps) await scp.stop();
   }
   process.stdout.write(`\n${'SCP'.padEnd(NAME_WIDTH)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}  each round (s)\n`);
   process.stdout.write(
