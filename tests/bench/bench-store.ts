@@ -17,6 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { storescu, startStorescp } from '../support/dcmtk';
 import { readRssBytes, startGateway } from '../support/gateway';
@@ -216,21 +217,29 @@ async function startOurs(env: Record<string, string>, name: string): Promise<Scp
 }
 
 /**
- * The floor a storage sets: the same files written straight through the gateway's storage adapter
- * (file: write, fdatasync, rename, directory fsync; S3: lib-storage into s3rver), one after another,
- * no DICOM, no events. The gateway cannot be faster than this row.
+ * The floor a storage sets: the same bytes written straight through the gateway's storage adapter
+ * (file: write, fdatasync, rename, directory fsync; S3: lib-storage into s3rver), one object after
+ * another, no DICOM, no events. The files are read into memory before the clock starts and written in
+ * 64 KiB pieces, as the gateway gets them from the socket, so the row counts the storage alone.
  */
 async function timeStorageAlone(location: StorageLocation, files: string[], round: number): Promise<number> {
-  const started = performance.now();
+  let elapsed = 0;
   let n = 0;
   for (const file of files) {
+    const bytes = fs.readFileSync(file);
+    const pieces = Array.from({ length: Math.ceil(bytes.length / PIECE) }, (_, i) => bytes.subarray(i * PIECE, (i + 1) * PIECE));
+    const started = performance.now();
     // Each round its own keys, as each round sends instances of its own: no object is replaced.
     const writer = location.createWriter(`bench/alone/${round}/${n++}.dcm`);
-    await pipeline(fs.createReadStream(file, { highWaterMark: 256 * 1024 }), writer.stream);
+    await pipeline(Readable.from(pieces), writer.stream);
     await writer.commit();
+    elapsed += performance.now() - started;
   }
-  return (performance.now() - started) / 1000;
+  return elapsed / 1000;
 }
+
+/** The gateway's P-DATA values are at most its 64 KiB maximum PDU length. */
+const PIECE = 64 * 1024;
 
 /** The deployed shape: S3 (s3rver on loopback, in this process), NATS JetStream, PostgreSQL. */
 async function startOursOnS3(): Promise<Scp> {
