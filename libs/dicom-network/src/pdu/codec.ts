@@ -779,7 +779,7 @@ function expectFixedLength(body: Reader): void {
 /** PS3.8 §9.3.5 over a contiguous PDU (decodePdu); the framer's path is decodePDataTfPieces. */
 function decodePDataTf(body: Reader): PDataTfPdu {
   const position = body.position;
-  return decodePresentationDataValues(new PieceCursor([body.rest()], 0, body.where, position));
+  return decodePresentationDataValues(new PieceCursor([body.rest()], body.where, position));
 }
 
 /**
@@ -789,7 +789,7 @@ function decodePDataTf(body: Reader): PDataTfPdu {
  * joins PDV data in order anyway (PS3.8 Annex E.1), so a received data set is never copied.
  */
 export function decodePDataTfPieces(pieces: readonly Buffer[]): PDataTfPdu {
-  const cursor = new PieceCursor(pieces, 0, 'P-DATA-TF');
+  const cursor = new PieceCursor(pieces, 'P-DATA-TF');
   const type = cursor.u8('PDU-type');
   cursor.u8('reserved');
   const declared = cursor.u32('PDU-length');
@@ -836,20 +836,17 @@ function decodePresentationDataValues(body: PieceCursor): PDataTfPdu {
 /** A bounded cursor over bytes held in pieces; positions count from the first piece's start. */
 class PieceCursor {
   private piece = 0;
-  private offset: number;
-  private consumed: number;
+  private offset = 0;
+  private consumed = 0;
   private readonly end: number;
 
   /** `base`: the position of the first piece's first byte in the enclosing PDU, for messages. */
   constructor(
     private readonly pieces: readonly Buffer[],
-    start: number,
     readonly where: string,
     private readonly base = 0,
   ) {
     this.end = pieces.reduce((sum, piece) => sum + piece.length, 0);
-    this.offset = start;
-    this.consumed = start;
     this.settle();
   }
 

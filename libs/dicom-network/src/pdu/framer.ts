@@ -138,29 +138,8 @@ export class PduFramer {
 
   /** Consumes `length` bytes: a view when one chunk holds them, else exactly one copy. */
   private take(length: number): Buffer {
-    this.buffered -= length;
-    const first = this.chunks[0];
-    if (first.length >= length) {
-      this.consumeFromFirst(length);
-      return first.subarray(0, length);
-    }
-    const out = Buffer.allocUnsafe(length);
-    let filled = 0;
-    let used = 0;
-    while (filled < length) {
-      const chunk = this.chunks[used];
-      const n = Math.min(chunk.length, length - filled);
-      chunk.copy(out, filled, 0, n);
-      filled += n;
-      if (n < chunk.length) {
-        this.chunks[used] = chunk.subarray(n);
-        break;
-      }
-      used++;
-    }
-    // One splice for all spent chunks keeps a PDU that arrived in thousands of pieces linear.
-    this.chunks.splice(0, used);
-    return out;
+    const pieces = this.takePieces(length);
+    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, length);
   }
 
   /** Consumes `length` bytes as views of the chunks that hold them: nothing is copied. */
@@ -168,27 +147,21 @@ export class PduFramer {
     this.buffered -= length;
     const pieces: Buffer[] = [];
     let left = length;
+    let used = 0;
     while (left > 0) {
-      const first = this.chunks[0];
-      if (first.length > left) {
-        pieces.push(first.subarray(0, left));
-        this.chunks[0] = first.subarray(left);
+      const chunk = this.chunks[used];
+      if (chunk.length > left) {
+        pieces.push(chunk.subarray(0, left));
+        this.chunks[used] = chunk.subarray(left);
         break;
       }
-      pieces.push(first);
-      this.chunks.shift();
-      left -= first.length;
+      pieces.push(chunk);
+      left -= chunk.length;
+      used++;
     }
+    // One splice for all spent chunks keeps a PDU that arrived in thousands of pieces linear.
+    this.chunks.splice(0, used);
     return pieces;
-  }
-
-  private consumeFromFirst(length: number): void {
-    const first = this.chunks[0];
-    if (length === first.length) {
-      this.chunks.shift();
-    } else {
-      this.chunks[0] = first.subarray(length);
-    }
   }
 }
 
