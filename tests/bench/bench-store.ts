@@ -1,10 +1,11 @@
 /**
  * C-STORE ingest, DCMTK storescu as the sender, side by side (DESIGN.md §6):
- *   DCMTK storescp writing files   vs   the gateway on embedded defaults (filesystem storage,
- *   in-process bus)   [vs the gateway with S3 (s3rver) + NATS JetStream when --s3 is given]
+ *   DCMTK storescp writing files   vs   the same storescp made to fsync each file before it answers
+ *   (durable-fclose.c preloaded: the gateway's guarantee)   vs   the gateway on embedded defaults
+ *   (filesystem storage, in-process bus)   [vs the gateway with S3 (s3rver) + NATS JetStream when --s3 is given]
  * Workloads: 1,000 × a 39 KB CT over one association (each copy its own SOP instance); 200 × 512 KB; one
  * 256 MB instance.
- * Reports seconds, the ratio to storescp, and the SCP's peak RSS (sampled every 50 ms).
+ * Reports seconds, the ratios to both storescps, and the SCP's peak RSS (sampled every 50 ms).
  *
  * Each workload is sent `--warm-up-rounds` (default 2) then `--rounds` times (default 3), each round its
  * own instances; the time reported is the median of the measured rounds, the steady state of a gateway
@@ -149,12 +150,21 @@ function settleDisk(): void {
   execFileSync('sync');
 }
 
-/** One line of the table: median of the measured rounds, its ratio to storescp's, peak RSS, every round. */
-function row(name: string, workload: string, times: number[], warmUps: number, baseline: number, peakRss?: number): string {
+/** Median seconds of the measured rounds of storescp as it ships, and of storescp fsyncing each file. */
+interface Baselines {
+  plain: number;
+  durable: number;
+}
+
+/** One line of the table: median of the measured rounds, its ratios to both storescps, peak RSS, every round. */
+function row(name: string, workload: string, times: number[], warmUps: number, baselines: Baselines, peakRss?: number): string {
   const seconds = median(times.slice(warmUps));
   const rss = peakRss === undefined ? ''.padStart(9) : `${(peakRss / 1048576).toFixed(0).padStart(6)} MB`;
-  return `${name.padEnd(NAME_WIDTH)}  ${workload.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${(seconds / baseline).toFixed(2).padStart(6)}x  ${rss}  ${roundTimes(times, warmUps)}`;
+  const ratio = (baseline: number): string => `${(seconds / baseline).toFixed(2).padStart(6)}x`;
+  return `${name.padEnd(NAME_WIDTH)}  ${workload.padEnd(18)}  ${seconds.toFixed(2).padStart(8)} s  ${ratio(baselines.plain)}  ${ratio(baselines.durable).padStart(RATIO_WIDTH)}  ${rss}  ${roundTimes(times, warmUps)}`;
 }
+
+const RATIO_WIDTH = 'vs DCMTK+fsync'.length;
 
 function roundTimes(times: number[], warmUps: number): string {
   const seconds = (list: number[]): string => list.map((t) => t.toFixed(2)).join(' ');
@@ -187,6 +197,17 @@ async function parallelSpeedup(scp: Scp, files: string[], perAssociation: number
 async function startReference(): Promise<Scp> {
   const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: scratch('bench-storescp') });
   return { name: 'DCMTK storescp (files)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
+}
+
+/**
+ * The same storescp with durable-fclose.c preloaded: each file fdatasynced and its directory fsynced
+ * before the C-STORE-RSP, as the gateway does. Built with the machine's C compiler for this run.
+ */
+async function startDurableReference(): Promise<Scp> {
+  const library = path.join(scratch('bench-durable-fclose'), 'durable-fclose.so');
+  execFileSync('cc', ['-shared', '-fPIC', '-O2', '-o', library, path.join(__dirname, 'durable-fclose.c'), '-ldl']);
+  const peer = await startStorescp({ aet: 'STORESCP', verbose: false, outputDir: scratch('bench-storescp-fsync'), env: { LD_PRELOAD: library } });
+  return { name: 'DCMTK storescp (files, fsync each)', port: peer.port, calledAet: 'STORESCP', pid: peer.process.pid, stop: () => peer.stop() };
 }
 
 /** Embedded defaults: file storage and the in-process bus, as `npm start` runs. */
@@ -289,7 +310,8 @@ async function main(): Promise<void> {
     { name: `${smallCount} × 512 KB`, rounds: each((round) => distinctInstances(dir, medium, smallCount, round * smallCount)) },
     { name: `1 × ${bigMb} MB`, rounds: each((round) => [writeBigSynthetic(dir, bigMb, round)]) },
   ];
-  const setups: Array<() => Promise<Scp>> = [startReference, startOursOnFiles];
+  // The two references first, in this order: the ratios are computed against them.
+  const setups: Array<() => Promise<Scp>> = [startReference, startDurableReference, startOursOnFiles];
   if (process.argv.includes('--s3')) setups.push(startOursOnS3);
   const rows: string[] = [];
   const parallelRows: string[] = [];
@@ -320,10 +342,11 @@ async function main(): Promise<void> {
           }
         }
       }
-      const baseline = median((times.get(scps[0]) ?? []).slice(warmUps));
+      const medianOf = (scp: Scp): number => median((times.get(scp) ?? []).slice(warmUps));
+      const baselines = { plain: medianOf(scps[0]), durable: medianOf(scps[1]) };
       for (const scp of scps) {
-        rows.push(row(scp.name, workload.name, times.get(scp) ?? [], warmUps, baseline, peakRss.get(scp)));
-        if (scp.alone) rows.push(row(`  ${scp.alone.label}`, workload.name, aloneTimes.get(scp) ?? [], warmUps, baseline));
+        rows.push(row(scp.name, workload.name, times.get(scp) ?? [], warmUps, baselines, peakRss.get(scp)));
+        if (scp.alone) rows.push(row(`  ${scp.alone.label}`, workload.name, aloneTimes.get(scp) ?? [], warmUps, baselines));
       }
     }
     for (const scp of scps) {
@@ -333,9 +356,11 @@ async function main(): Promise<void> {
   } finally {
     for (const scp of scps) await scp.stop();
   }
-  process.stdout.write(`\n${'SCP'.padEnd(NAME_WIDTH)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'peak RSS'.padStart(9)}  each round (s)\n`);
   process.stdout.write(
-    `${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; time is the median of ${measured} rounds after ${warmUps} warm-up rounds (each round (s): warm-up | measured), ratios are time / storescp's time (lower is better).\n`,
+    `\n${'SCP'.padEnd(NAME_WIDTH)}  ${'workload'.padEnd(18)}  ${'time'.padStart(10)}  ${'vs DCMTK'.padStart(7)}  ${'vs DCMTK+fsync'.padStart(RATIO_WIDTH)}  ${'peak RSS'.padStart(9)}  each round (s)\n`,
+  );
+  process.stdout.write(
+    `${rows.join('\n')}\n\nstorescu and storescp run with TCP_NODELAY=1; time is the median of ${measured} rounds after ${warmUps} warm-up rounds (each round (s): warm-up | measured); ratios are time / each storescp's time (lower is better), "vs DCMTK+fsync" against the storescp that fsyncs each file.\n`,
   );
   process.stdout.write(`\n39 KB CT instances per second, one association vs ${parallel} in parallel:\n${parallelRows.join('\n')}\n`);
 }

@@ -105,6 +105,8 @@ export interface StorescpOptions {
   /** -v logging (default true): association events in the captured output. Off for benchmarks. */
   verbose?: boolean;
   readyTimeoutMs?: number;
+  /** Added to storescp's environment (TCP_NODELAY=1 always), e.g. LD_PRELOAD for the store bench. */
+  env?: Record<string, string>;
 }
 
 export interface StorescpPeer {
@@ -135,7 +137,7 @@ export async function startStorescp(options: StorescpOptions): Promise<StorescpP
     ...(options.extraArgs ?? []),
     String(port),
   ];
-  const proc = spawnProcess(file, args, { name: `storescp(${options.aet}:${port})`, env: { ...DCMTK_ENV } });
+  const proc = spawnProcess(file, args, { name: `storescp(${options.aet}:${port})`, env: { ...options.env, ...DCMTK_ENV } });
   try {
     await waitForPort(port, { process: proc, timeoutMs: options.readyTimeoutMs ?? 10_000 });
   } catch (e) {
