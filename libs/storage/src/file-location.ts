@@ -338,10 +338,6 @@ class HashingFileSink extends Writable {
   }
 
   private writeAll(buffers: Buffer[], callback: (error?: Error | null) => void): void {
-    for (const buffer of buffers) {
-      this.hash.update(buffer);
-      this.count += buffer.length;
-    }
     const next = (pending: Buffer[]): void => {
       if (pending.length === 0) return callback();
       // writev may write less than asked (signals, quotas); continue from where it stopped.
@@ -353,6 +349,12 @@ class HashingFileSink extends Writable {
       });
     };
     next(buffers);
+    // Hashed while the thread pool copies the same bytes into the file: neither waits for the
+    // other. Writable calls writeAll once at a time, in order, so the digest follows the file.
+    for (const buffer of buffers) {
+      this.hash.update(buffer);
+      this.count += buffer.length;
+    }
   }
 }
 
