@@ -55,7 +55,7 @@ describe('docker/Dockerfile', () => {
     expect(target.lines).toContain(`COPY --from=build /out/services/${name}/ /app/services/${name}/`);
   });
 
-  it('runs the gateway with the node flags the tests run it with (a capped young generation: less RSS)', () => {
+  it('runs the gateway with the node flags the tests run it with (young generation and old-generation headroom)', () => {
     const cmd = stage('dicom-gateway').lines.find((l) => l.startsWith('CMD')) as string;
     const args = JSON.parse(cmd.slice(3).trim()) as string[];
     expect(args.slice(1, 1 + GATEWAY_NODE_FLAGS.length)).toEqual(GATEWAY_NODE_FLAGS);
