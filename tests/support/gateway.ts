@@ -17,14 +17,16 @@ export const GATEWAY_MAIN = path.join(WORKSPACE_ROOT, 'services', 'dicom-gateway
  * Node flags the gateway runs with, as in its image (docker/Dockerfile) and `npm start`:
  * - a 4 MB young-generation semi-space keeps short-lived PDU buffers from inflating RSS during large
  *   transfers;
- * - old-generation headroom as large as the live heap. V8 (11, Node 20) counts every byte of buffers
+ * - old-generation headroom of half the live heap. V8 (11, Node 20) counts every byte of buffers
  *   allocated since the last full collection against the old generation's limit, freed or not, and
- *   under a 256 MB heap it sets that limit only 30% above the live heap: about 14 MB for the gateway.
- *   Every 14 MB received from the network then started a full mark-compact of the 50 MB heap, which
- *   freed almost nothing (1 GiB instance: 2.7-2.8 s; 200 × 512 KB on tmpfs: 0.55 s, a third of the
- *   main thread in GC). With the headroom: 1.8 s and 0.31 s, and the 1 GiB instance's peak RSS lower.
+ *   under a 256 MB heap it sets that limit only 27-30% above the live heap: about 14 MB for a gateway
+ *   that has been running (50 MB heap). Every 14 MB received from the network then started a full
+ *   mark-compact, which freed almost nothing: 200 × 512 KB on tmpfs took 0.55-0.6 s, with ~45
+ *   mark-compacts and a third of the main thread in GC; with this flag 0.30-0.35 s and 6.
+ *   Headroom is resident memory: 100% made 1 GiB on a fresh gateway faster still (1.8 s against
+ *   2.7 s) but took the S3 gateway past 200 MB RSS in the store bench (208 MB at 256 MB; 177 MB at 50%).
  */
-export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
+export const GATEWAY_NODE_FLAGS = ['--max-semi-space-size=4', '--heap-growing-percent=50'];
 /**
  * The old-generation limit the gateway gets in its pod without asking: Node sizes V8's heap from the
  * cgroup memory limit, and 64-bit V8 takes half of it (256 MB at the chart's 512 MiB). On a host with
