@@ -14,6 +14,8 @@ export default {
   // The preset's mapper assumes libs/<name>; tests/ sits one level below the workspace root.
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/../' }),
   roots: ['<rootDir>/interop', '<rootDir>/hostile', '<rootDir>/deploy'],
+  // Root-level afterAll, after each file's own: whatever peer a failed setup left running is stopped.
+  setupFilesAfterEnv: ['<rootDir>/support/jest-teardown.ts'],
   testTimeout: 60_000,
   maxWorkers: 1,
 };

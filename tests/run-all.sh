@@ -56,6 +56,7 @@ missing_packages() {
   [[ -x /usr/sbin/Orthanc ]] || pkgs+=(orthanc)
   [[ -d $PYDICOM_DATA ]] || pkgs+=(python3-pydicom)
   command -v openssl >/dev/null 2>&1 || pkgs+=(openssl)
+  command -v psql >/dev/null 2>&1 || pkgs+=(postgresql-client)
   command -v nats-server >/dev/null 2>&1 || pkgs+=(nats-server)
   # The deploy suite: kubectl's kustomize renders k8s/, Go with sprig renders the Helm chart's templates.
   command -v kubectl >/dev/null 2>&1 || pkgs+=(kubectl)
@@ -93,13 +94,29 @@ wait_port() {
   return 1
 }
 
+# The URL the suites create their databases through (libs/persistence/src/testing).
+POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+postgres_answers() { psql "$POSTGRES_URL" -Atqc 'SELECT 1' >/dev/null 2>&1; }
+wait_postgres() {
+  for _ in $(seq 1 100); do postgres_answers && return 0; sleep 0.2; done
+  return 1
+}
+
+pg_cluster() { pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main "$1"; }
+
 ensure_services() {
   local ok=0
   if ! port_open 5432; then
     echo "PostgreSQL not listening on 5432; starting it"
-    command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
-    wait_port 5432 || { echo "PostgreSQL did not come up" >&2; ok=1; }
+    command -v pg_ctlcluster >/dev/null && pg_cluster start
+  elif ! postgres_answers; then
+    # Listening is not serving: a server whose shared memory segments under /dev/shm were removed
+    # accepts connections and refuses every session ("could not open shared memory segment").
+    # Only a restart recovers it.
+    echo "PostgreSQL listens but refuses sessions ($(psql "$POSTGRES_URL" -Atqc 'SELECT 1' 2>&1 | head -n1)); restarting it"
+    command -v pg_ctlcluster >/dev/null && pg_cluster restart
   fi
+  wait_postgres || { echo "PostgreSQL does not answer: $(psql "$POSTGRES_URL" -Atqc 'SELECT 1' 2>&1 | head -n1)" >&2; ok=1; }
   if ! port_open 4222; then
     echo "NATS not listening on 4222; starting it"
     command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] &&
@@ -107,7 +124,7 @@ ensure_services() {
         -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server -l /var/log/nats-server.log
     wait_port 4222 || { echo "NATS did not come up" >&2; ok=1; }
   fi
-  ((ok == 0)) && echo "PostgreSQL and NATS listening"
+  ((ok == 0)) && echo "PostgreSQL answering, NATS listening"
   return $ok
 }
 

@@ -26,6 +26,7 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { spawnProcess, waitForHttp, type ManagedProcess } from '../support/processes';
 import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { tempDir } from '../support/tmp';
+import { closeAfterFile } from '../support/teardown';
 import { pydicomTestFile } from '../support/tools';
 
 const ROUTER_MAIN = path.join(WORKSPACE_ROOT, 'services', 'storage-router', 'dist', 'main.js');
@@ -160,8 +161,14 @@ async function startRefusingPacs(): Promise<{ port: number; close(): void }> {
   const port = await getFreePort();
   const server = new Server(RefusingScp as never);
   server.listen(port);
+  let open = true;
+  const close = () => {
+    if (open) server.close();
+    open = false;
+  };
+  closeAfterFile(close);
   for (let i = 0; i < 50 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  return { port, close: () => server.close() };
+  return { port, close };
 }
 
 function canConnect(port: number): Promise<boolean> {

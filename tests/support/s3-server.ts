@@ -1,5 +1,6 @@
 import { S3Server as S3rverHarness } from '@dicom-router/storage/testing';
 import { S3RVER_CREDENTIALS } from '@dicom-router/storage/testing';
+import { closeAfterFile } from './teardown';
 import { tempDir } from './tmp';
 
 export { S3RVER_CREDENTIALS, type LoggedRequest } from '@dicom-router/storage/testing';
@@ -7,7 +8,11 @@ export { S3RVER_CREDENTIALS, type LoggedRequest } from '@dicom-router/storage/te
 /** The storage library's s3rver harness, its data under this run's scratch root (tests/support/tmp.ts). */
 export type S3Server = S3rverHarness;
 export const S3Server = {
-  start: (buckets: string[]): Promise<S3Server> => S3rverHarness.start(buckets, tempDir('s3rver')),
+  start: async (buckets: string[]): Promise<S3Server> => {
+    const server = await S3rverHarness.start(buckets, tempDir('s3rver'));
+    closeAfterFile(() => server.stop());
+    return server;
+  },
 };
 
 /** The gateway's (or any service's) S3 environment for an s3rver endpoint (DESIGN.md §4). */

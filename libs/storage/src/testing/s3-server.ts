@@ -99,8 +99,11 @@ export class S3Server {
     return keys.sort();
   }
 
+  /** Safe to call again: a stopped server is left alone. */
   async stop(): Promise<void> {
-    await this.server?.close();
+    const server = this.server;
+    this.server = undefined;
+    await server?.close();
     await rm(this.directory, { recursive: true, force: true });
   }
 
