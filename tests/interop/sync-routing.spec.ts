@@ -11,7 +11,6 @@
  * reaches Orthanc.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { LeadingAttributesReader, readFileMetaInformation } from '@dicom-router/dicom-data';
 import { createStorageLocation, type StorageLocation } from '@dicom-router/storage';
@@ -23,7 +22,7 @@ import { startOrthanc, type OrthancPeer } from '../support/orthanc';
 import { syntheticInstance } from '../support/part10-files';
 import { getFreePort } from '../support/ports';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { spawnProcess, waitForHttp, type ManagedProcess } from '../support/processes';
+import { spawnProcess, waitForHttp, waitForPort, type ManagedProcess } from '../support/processes';
 import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
 import { tempDir } from '../support/tmp';
 import { closeAfterFile } from '../support/teardown';
@@ -167,19 +166,8 @@ async function startRefusingPacs(): Promise<{ port: number; close(): void }> {
     open = false;
   };
   closeAfterFile(close);
-  for (let i = 0; i < 50 && !(await canConnect(port)); i++) await new Promise((r) => setTimeout(r, 100));
+  await waitForPort(port, { timeoutMs: 5000 });
   return { port, close };
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function startRouter(env: Record<string, string>): Promise<ManagedProcess> {
