@@ -96,7 +96,9 @@ wait_port() {
 
 # The URL the suites create their databases through (libs/persistence/src/testing).
 POSTGRES_URL=${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-postgres_answers() { psql "$POSTGRES_URL" -Atqc 'SELECT 1' >/dev/null 2>&1; }
+# What the server says to a new session: "1", or psql's error.
+postgres_says() { psql "$POSTGRES_URL" -Atqc 'SELECT 1' 2>&1 | head -n1; }
+postgres_answers() { [[ $(postgres_says) == 1 ]]; }
 wait_postgres() {
   for _ in $(seq 1 100); do postgres_answers && return 0; sleep 0.2; done
   return 1
@@ -113,10 +115,10 @@ ensure_services() {
     # Listening is not serving: a server whose shared memory segments under /dev/shm were removed
     # accepts connections and refuses every session ("could not open shared memory segment").
     # Only a restart recovers it.
-    echo "PostgreSQL listens but refuses sessions ($(psql "$POSTGRES_URL" -Atqc 'SELECT 1' 2>&1 | head -n1)); restarting it"
+    echo "PostgreSQL listens but refuses sessions ($(postgres_says)); restarting it"
     command -v pg_ctlcluster >/dev/null && pg_cluster restart
   fi
-  wait_postgres || { echo "PostgreSQL does not answer: $(psql "$POSTGRES_URL" -Atqc 'SELECT 1' 2>&1 | head -n1)" >&2; ok=1; }
+  wait_postgres || { echo "PostgreSQL does not answer: $(postgres_says)" >&2; ok=1; }
   if ! port_open 4222; then
     echo "NATS not listening on 4222; starting it"
     command -v nats-server >/dev/null || [[ -x /usr/sbin/nats-server ]] &&
