@@ -13,7 +13,7 @@ export default {
   rootDir: '.',
   // The preset's mapper assumes libs/<name>; tests/ sits one level below the workspace root.
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/../' }),
-  roots: ['<rootDir>/interop', '<rootDir>/hostile', '<rootDir>/deploy'],
+  roots: ['<rootDir>/interop', '<rootDir>/hostile', '<rootDir>/faults', '<rootDir>/deploy'],
   // Root-level afterAll, after each file's own: whatever peer a failed setup left running is stopped.
   setupFilesAfterEnv: ['<rootDir>/support/jest-teardown.ts'],
   testTimeout: 60_000,

@@ -235,6 +235,35 @@ describe.each([
     expect(await incomingFiles()).toEqual(['live.part']);
   });
 
+  it('a replacement stays staged until promoted: the object at its key is untouched, and a discard leaves it so', async () => {
+    const key = 'studies/1.2.3/series/4.5/replaced.dcm';
+    const first = location.createWriter(key);
+    first.stream.end(Buffer.from('first copy'));
+    await first.commit();
+    const read = async (): Promise<string> => (await readFile(join(root, key))).toString();
+
+    const discarded = location.createReplacement(key);
+    discarded.stream.end(Buffer.from('second copy'));
+    const second = await discarded.commit();
+    expect(second).toMatchObject({ key, size: 11, sha256: sha256(Buffer.from('second copy')) });
+    expect(await read()).toBe('first copy');
+    expect(await incomingFiles()).toHaveLength(1);
+    await second.discard();
+    await second.discard();
+    expect(await read()).toBe('first copy');
+    expect(await incomingFiles()).toEqual([]);
+
+    const promoted = location.createReplacement(key);
+    promoted.stream.end(Buffer.from('third copy'));
+    const third = await promoted.commit();
+    expect(await read()).toBe('first copy');
+    await third.promote();
+    expect(await read()).toBe('third copy');
+    expect(await incomingFiles()).toEqual([]);
+    await expect(third.discard()).resolves.toBeUndefined();
+    expect(await read()).toBe('third copy');
+  });
+
   it('check() fails with a short StorageUnavailableError when the root cannot be created', async () => {
     await writeFile(join(parent, 'a-file'), '');
     const broken = createStorageLocation(join(parent, 'a-file', 'root'));

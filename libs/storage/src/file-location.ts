@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError, filesystemError, systemErrorCode } from './errors';
 import { DEFAULT_HIGH_WATER_MARK } from './hashing-stream';
 import { RESERVED_TOP_SEGMENT, validateObjectKey } from './keys';
-import type { ObjectWriter, StorageLocation, StoredObject } from './storage-location';
+import type { ObjectWriter, StagedObject, StorageLocation, StoredObject } from './storage-location';
 
 export interface FileLocationOptions {
   /** Bytes buffered on each side of the writer's stream before `write()` returns false. */
@@ -64,6 +64,16 @@ export class FileStorageLocation implements StorageLocation {
   }
 
   createWriter(key: string): ObjectWriter {
+    return this.writer(key, 'place');
+  }
+
+  createReplacement(key: string): ObjectWriter<StagedObject> {
+    return this.writer(key, 'stage');
+  }
+
+  private writer(key: string, mode: 'place'): FileObjectWriter<StoredObject>;
+  private writer(key: string, mode: 'stage'): FileObjectWriter<StagedObject>;
+  private writer(key: string, mode: 'place' | 'stage'): FileObjectWriter<StoredObject | StagedObject> {
     const target = this.pathOf(key);
     const temporary = join(this.incoming, `${randomUUID()}.part`);
     const sink = new HashingFileSink(temporary, {
@@ -71,7 +81,7 @@ export class FileStorageLocation implements StorageLocation {
       flushBehindBytes: this.options.flushBehindBytes ?? DEFAULT_FLUSH_BEHIND_BYTES,
       metadata: this.metadata,
     });
-    return new FileObjectWriter(key, target, temporary, sink, this.renames);
+    return new FileObjectWriter(key, target, temporary, sink, this.renames, mode);
   }
 
   async openReader(key: string): Promise<Readable> {
@@ -157,12 +167,16 @@ export class FileStorageLocation implements StorageLocation {
 
 type WriterState = 'open' | 'committing' | 'committed' | 'failed' | 'aborted';
 
-class FileObjectWriter implements ObjectWriter {
+/**
+ * `place`: commit renames the finished file over its key. `stage`: commit leaves it, fsynced, under
+ * its temporary name and hands back promote() (the same durable rename) and discard().
+ */
+class FileObjectWriter<Committed extends StoredObject> implements ObjectWriter<Committed> {
   readonly stream: HashingFileSink;
   /** Settles when the sink has finished (file fsynced and closed) or failed: undefined or the failure. */
   private readonly written: Promise<unknown>;
   private state: WriterState = 'open';
-  private committing: Promise<StoredObject> | undefined;
+  private committing: Promise<Committed> | undefined;
   private aborting: Promise<void> | undefined;
 
   constructor(
@@ -171,6 +185,7 @@ class FileObjectWriter implements ObjectWriter {
     private readonly temporary: string,
     sink: HashingFileSink,
     private readonly renames: DurableRenames,
+    private readonly mode: 'place' | 'stage',
   ) {
     this.stream = sink;
     // Failures are reported by commit(); the listener keeps an unobserved 'error' from crashing the process.
@@ -178,9 +193,9 @@ class FileObjectWriter implements ObjectWriter {
     this.written = new Promise((resolve) => finished(this.stream, (error) => resolve(error ?? undefined)));
   }
 
-  commit(): Promise<StoredObject> {
+  commit(): Promise<Committed> {
     if (this.state === 'aborted') return Promise.reject(new Error('writer was aborted'));
-    this.committing ??= this.finish();
+    this.committing ??= this.finish() as Promise<Committed>;
     return this.committing;
   }
 
@@ -189,22 +204,39 @@ class FileObjectWriter implements ObjectWriter {
     return this.aborting;
   }
 
-  private async finish(): Promise<StoredObject> {
+  private async finish(): Promise<StoredObject | StagedObject> {
     this.state = 'committing';
     let placed = false;
     try {
       if (!this.stream.writableEnded) this.stream.end();
       const failure = await this.written;
       if (failure !== undefined) throw filesystemError('write', failure);
+      const object: StoredObject = { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
+      if (this.mode === 'stage') {
+        this.state = 'committed';
+        return { ...object, promote: () => this.promote(), discard: () => removeFile(this.temporary) };
+      }
       // The sink fsynced and closed the file in _final; now make its name durable.
       await this.renames.placeDurably(this.temporary, this.target, () => (placed = true));
       this.state = 'committed';
-      return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
+      return object;
     } catch (error) {
       this.state = 'failed';
       // Renamed but its directory could not be fsynced: the name may not survive a power cut and the
       // caller answers a failure, so the object is withdrawn rather than left visible unannounced.
       await unlink(placed ? this.target : this.temporary).catch(() => undefined);
+      throw filesystemError('commit', error);
+    }
+  }
+
+  /**
+   * A staged object's promotion: the same durable rename. Its event is already durable, so once the
+   * rename happened the object stays, even if its directory's fsync fails.
+   */
+  private async promote(): Promise<void> {
+    try {
+      await this.renames.placeDurably(this.temporary, this.target, () => undefined);
+    } catch (error) {
       throw filesystemError('commit', error);
     }
   }
@@ -222,14 +254,17 @@ class FileObjectWriter implements ObjectWriter {
     this.stream.destroy(reason);
     await this.written;
     if (!this.stream.closed) await new Promise((resolve) => this.stream.once('close', resolve));
-    try {
-      await unlink(this.temporary);
-    } catch (error) {
-      if (!isMissing(error)) {
-        throw new StorageUnavailableError(`could not remove ${this.temporary}: ${systemErrorCode(error) ?? 'error'}`, {
-          cause: error,
-        });
-      }
+    await removeFile(this.temporary);
+  }
+}
+
+/** Unlinks a writer's temporary file; already gone is fine, anything else is reported. */
+async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (!isMissing(error)) {
+      throw new StorageUnavailableError(`could not remove ${path}: ${systemErrorCode(error) ?? 'error'}`, { cause: error });
     }
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buffer } from 'node:stream/consumers';
@@ -172,6 +172,35 @@ describe('S3 StorageLocation (s3rver on loopback)', () => {
     await expect(location.delete('to-delete.dcm')).resolves.toBeUndefined();
   });
 
+  it('a replacement stays staged until promoted: the object at its key is untouched, and a discard leaves it so', async () => {
+    const put = async (bytes: Buffer): Promise<void> => {
+      const writer = location.createWriter('replaced.dcm');
+      writer.stream.end(bytes);
+      await writer.commit();
+    };
+    const read = async (): Promise<Buffer> => buffer(await location.openReader('replaced.dcm'));
+    const staged = async (): Promise<string[]> => (await readdirOrEmpty(join(s3.directory, 'test/archive/.incoming'))).filter((n) => n.endsWith('._S3rver_object'));
+    await put(Buffer.from('first copy'));
+
+    const discarded = location.createReplacement('replaced.dcm');
+    discarded.stream.end(Buffer.from('second copy'));
+    const second = await discarded.commit();
+    expect(second).toMatchObject({ key: 'replaced.dcm', size: 11, sha256: sha256(Buffer.from('second copy')) });
+    expect((await read()).toString()).toBe('first copy');
+    expect(await staged()).toHaveLength(1);
+    await second.discard();
+    expect((await read()).toString()).toBe('first copy');
+    expect(await staged()).toEqual([]);
+
+    const promoted = location.createReplacement('replaced.dcm');
+    promoted.stream.end(Buffer.from('third copy'));
+    const third = await promoted.commit();
+    expect((await read()).toString()).toBe('first copy');
+    await third.promote();
+    expect((await read()).toString()).toBe('third copy');
+    expect(await staged()).toEqual([]);
+  });
+
   it('rejects invalid keys before any request', async () => {
     for (const key of ['../x', 'a//b', '/abs', '1.2/../3', 'x'.repeat(1025)]) {
       expect(() => location.createWriter(key)).toThrow(InvalidKeyError);
@@ -257,4 +286,8 @@ describe('S3 StorageLocation with the endpoint down', () => {
 
 function* randomChunksOf(data: Buffer, chunkSize = 64 * 1024): Generator<Buffer> {
   for (let offset = 0; offset < data.length; offset += chunkSize) yield data.subarray(offset, offset + chunkSize);
+}
+
+async function readdirOrEmpty(path: string): Promise<string[]> {
+  return readdir(path).catch(() => []);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable, finished, type Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
@@ -14,7 +15,7 @@ import type { S3Settings } from '@dicom-router/config';
 import { InvalidKeyError, ObjectNotFoundError, StorageUnavailableError, systemErrorCode } from './errors';
 import { DEFAULT_HIGH_WATER_MARK, HashingStream } from './hashing-stream';
 import { RESERVED_TOP_SEGMENT, validateObjectKey } from './keys';
-import type { ObjectWriter, StorageLocation, StoredObject } from './storage-location';
+import type { ObjectWriter, StagedObject, StorageLocation, StoredObject } from './storage-location';
 
 /** The smallest part S3 accepts for all but the last part of a multipart upload (AWS; MinIO and Ceph agree). */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -96,11 +97,45 @@ export class S3StorageLocation implements StorageLocation {
   }
 
   createWriter(key: string, options: { contentType?: string } = {}): ObjectWriter {
-    return new S3ObjectWriter(this.client, this.target.bucket, key, this.objectKey(key), options.contentType, {
-      partSize: this.partSize,
-      queueSize: this.queueSize,
-      highWaterMark: this.highWaterMark,
-    });
+    return new S3ObjectWriter(this.client, this.target.bucket, key, this.objectKey(key), options.contentType, this.limits(), (object) =>
+      Promise.resolve(object),
+    );
+  }
+
+  /**
+   * Stages under `.incoming/` (beside the location's probe objects) and promotes with a server-side
+   * CopyObject, so the object already at the key stays until then. Staged objects of a process that
+   * died in between are left there: a lifecycle rule expiring `<prefix>/.incoming/` after a day
+   * removes them.
+   */
+  createReplacement(key: string, options: { contentType?: string } = {}): ObjectWriter<StagedObject> {
+    const Bucket = this.target.bucket;
+    const finalKey = this.objectKey(key);
+    const stagingKey = this.prefixed(`${RESERVED_TOP_SEGMENT}/${randomUUID()}.staged`);
+    const removeStaged = async (): Promise<void> => {
+      try {
+        await this.client.send(new DeleteObjectCommand({ Bucket, Key: stagingKey }));
+      } catch (error) {
+        throw s3Error('DeleteObject', error);
+      }
+    };
+    return new S3ObjectWriter(this.client, Bucket, key, stagingKey, options.contentType, this.limits(), async (object) => ({
+      ...object,
+      promote: async () => {
+        try {
+          // CopySource is "bucket/key", URL-encoded; keys here are [A-Za-z0-9._/-], which encode as themselves.
+          await this.client.send(new CopyObjectCommand({ Bucket, Key: finalKey, CopySource: `${Bucket}/${stagingKey}` }));
+        } catch (error) {
+          throw s3Error('CopyObject', error);
+        }
+        await removeStaged().catch(() => undefined);
+      },
+      discard: removeStaged,
+    }));
+  }
+
+  private limits(): WriterLimits {
+    return { partSize: this.partSize, queueSize: this.queueSize, highWaterMark: this.highWaterMark };
   }
 
   async openReader(key: string): Promise<Readable> {
@@ -174,7 +209,7 @@ interface WriterLimits {
   highWaterMark: number;
 }
 
-class S3ObjectWriter implements ObjectWriter {
+class S3ObjectWriter<Committed extends StoredObject> implements ObjectWriter<Committed> {
   readonly stream: HashingStream;
   /**
    * What lib-storage reads from. Kept apart from `stream` so that the caller's stream fails with the
@@ -185,9 +220,13 @@ class S3ObjectWriter implements ObjectWriter {
   /** Settles once lib-storage has finished every request it started: no part is still in flight. */
   private readonly uploaded: Promise<{ error?: unknown }>;
   private state: 'open' | 'committing' | 'committed' | 'failed' | 'aborted' = 'open';
-  private committing: Promise<StoredObject> | undefined;
+  private committing: Promise<Committed> | undefined;
   private aborting: Promise<void> | undefined;
 
+  /**
+   * `objectKey` is where the bytes are uploaded: the key itself, or a staging key; `completed` turns
+   * the uploaded object into what commit() returns.
+   */
   constructor(
     private readonly client: S3Client,
     private readonly bucket: string,
@@ -195,6 +234,7 @@ class S3ObjectWriter implements ObjectWriter {
     private readonly objectKey: string,
     contentType: string | undefined,
     limits: WriterLimits,
+    private readonly completed: (object: StoredObject) => Promise<Committed>,
   ) {
     this.stream = new HashingStream(limits.highWaterMark);
     this.feeder = new PartFeeder(limits.partSize, limits.highWaterMark);
@@ -225,7 +265,7 @@ class S3ObjectWriter implements ObjectWriter {
     );
   }
 
-  commit(): Promise<StoredObject> {
+  commit(): Promise<Committed> {
     if (this.state === 'aborted') return Promise.reject(new Error('writer was aborted'));
     this.committing ??= this.finish();
     return this.committing;
@@ -236,7 +276,7 @@ class S3ObjectWriter implements ObjectWriter {
     return this.aborting;
   }
 
-  private async finish(): Promise<StoredObject> {
+  private async finish(): Promise<Committed> {
     this.state = 'committing';
     this.stream.end();
     const { error } = await this.uploaded;
@@ -245,7 +285,7 @@ class S3ObjectWriter implements ObjectWriter {
       throw s3Error('upload', error);
     }
     this.state = 'committed';
-    return { key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() };
+    return this.completed({ key: this.key, size: this.stream.byteCount, sha256: this.stream.sha256() });
   }
 
   /**

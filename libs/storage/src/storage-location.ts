@@ -7,14 +7,26 @@ export interface StoredObject {
   sha256: string;
 }
 
-export interface ObjectWriter {
+/**
+ * A complete, durable object that is not yet visible under its key: whatever the key holds stays
+ * there, untouched, until promote(). The store announces the new object in between, so that a
+ * failure to announce it never costs the copy that was already there.
+ */
+export interface StagedObject extends StoredObject {
+  /** Makes the object visible under its key, replacing what was there (file: rename; S3: copy). */
+  promote(): Promise<void>;
+  /** Removes the staged bytes; the key keeps what it had. Safe to call twice, and after promote() failed. */
+  discard(): Promise<void>;
+}
+
+export interface ObjectWriter<Committed extends StoredObject = StoredObject> {
   /** Write the object's bytes here; honours backpressure (write() false → wait 'drain'). */
   readonly stream: Writable;
   /**
    * Finish: the object becomes visible under its key only now, complete and durable (file: fsync
    * file + directory, rename; S3: CompleteMultipartUpload / PutObject done).
    */
-  commit(): Promise<StoredObject>;
+  commit(): Promise<Committed>;
   /**
    * Give up: nothing becomes visible, temp file removed / multipart upload aborted. Safe to call after
    * an error, twice, or after commit failed; a no-op after a successful commit. Rejects (with
@@ -28,6 +40,11 @@ export interface StorageLocation {
   /** For logs: no credentials. */
   readonly description: string;
   createWriter(key: string, options?: { contentType?: string }): ObjectWriter;
+  /**
+   * A writer for an object that is to replace the one at `key` only once the caller says so: its
+   * commit() stages the object (complete, durable, not visible) and returns it with promote().
+   */
+  createReplacement(key: string, options?: { contentType?: string }): ObjectWriter<StagedObject>;
   /** Streams the object; rejects with ObjectNotFoundError when there is none. */
   openReader(key: string): Promise<Readable>;
   head(key: string): Promise<{ size: number } | null>;

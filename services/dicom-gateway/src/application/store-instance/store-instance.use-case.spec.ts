@@ -3,7 +3,7 @@ import { Readable, Writable } from 'node:stream';
 import type { CloudEventJson } from '@dicom-router/contracts';
 import { readFileMetaInformation } from '@dicom-router/dicom-data';
 import { DimseFailure, Status } from '@dicom-router/dicom-network';
-import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
+import { ObjectWriter, StagedObject, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
 import { DuplicatePolicy, EventAnnouncer, StoreInstanceUseCase } from './store-instance.use-case';
 
 /** Pure unit tests of the use case's decisions, with in-memory storage and announcer. */
@@ -34,10 +34,38 @@ class MemoryStorage implements StorageLocation {
   readonly kind = 'file' as const;
   readonly description = 'memory';
   readonly objects = new Map<string, Buffer>();
+  readonly staged = new Set<Buffer>();
   writes = 0;
   failWrites = false;
+  failPromote = false;
 
   createWriter(key: string): ObjectWriter {
+    return this.writer(key, async (bytes) => this.place(key, bytes));
+  }
+
+  /** Staged copies live apart from the objects until promoted, as in the real locations. */
+  createReplacement(key: string): ObjectWriter<StagedObject> {
+    return this.writer(key, async (bytes) => {
+      this.staged.add(bytes);
+      return {
+        ...describeObject(key, bytes),
+        promote: async () => {
+          if (this.failPromote) throw new StorageUnavailableError('copy refused');
+          this.staged.delete(bytes);
+          this.place(key, bytes);
+        },
+        discard: async () => void this.staged.delete(bytes),
+      };
+    });
+  }
+
+  private place(key: string, bytes: Buffer): StoredObject {
+    this.objects.set(key, bytes);
+    this.writes++;
+    return describeObject(key, bytes);
+  }
+
+  private writer<Committed extends StoredObject>(key: string, commit: (bytes: Buffer) => Promise<Committed>): ObjectWriter<Committed> {
     const chunks: Buffer[] = [];
     const stream = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
@@ -46,17 +74,9 @@ class MemoryStorage implements StorageLocation {
         done();
       },
     });
-    return {
-      stream,
-      commit: async (): Promise<StoredObject> => {
-        const bytes = Buffer.concat(chunks);
-        this.objects.set(key, bytes);
-        this.writes++;
-        return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-      },
-      abort: async () => undefined,
-    };
+    return { stream, commit: () => commit(Buffer.concat(chunks)), abort: async () => undefined };
   }
+
   async openReader(): Promise<Readable> {
     throw new Error('not used');
   }
@@ -70,6 +90,10 @@ class MemoryStorage implements StorageLocation {
   async check(): Promise<void> {
     return undefined;
   }
+}
+
+function describeObject(key: string, bytes: Buffer): StoredObject {
+  return { key, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 class MemoryAnnouncer implements EventAnnouncer {
@@ -161,5 +185,36 @@ describe('StoreInstanceUseCase', () => {
     announcer.fail = true;
     await expect(store('1.2.3.4.10').result).rejects.toMatchObject({ status: Status.OutOfResources });
     expect(storage.objects.has(KEY('1.2.3.4.10'))).toBe(false);
+  });
+
+  it('overwrite, the event of the re-send cannot be made durable: A700H, and the copy answered before stays as it was', async () => {
+    const { storage, announcer, store } = setup('overwrite');
+    await store('1.2.3.4.11').result;
+    const first = storage.objects.get(KEY('1.2.3.4.11'));
+    announcer.fail = true;
+    await expect(store('1.2.3.4.11').result).rejects.toMatchObject({ status: Status.OutOfResources, message: expect.stringMatching(/event bus and outbox unavailable/) });
+    expect(storage.objects.get(KEY('1.2.3.4.11'))).toBe(first);
+    expect(storage.staged.size).toBe(0);
+    expect(announcer.events).toHaveLength(1);
+  });
+
+  it('overwrite: the re-send is announced before it replaces the earlier copy; a failed promotion keeps the earlier copy', async () => {
+    const { storage, announcer, store } = setup('overwrite');
+    await store('1.2.3.4.12').result;
+    const first = storage.objects.get(KEY('1.2.3.4.12'));
+    storage.failPromote = true;
+    await expect(store('1.2.3.4.12').result).rejects.toMatchObject({ status: Status.OutOfResources, message: expect.stringMatching(/storage unavailable: copy refused/) });
+    expect(storage.objects.get(KEY('1.2.3.4.12'))).toBe(first);
+    expect(storage.staged.size).toBe(0);
+  });
+
+  it('storage that cannot say whether the key is taken: A700H before anything is written', async () => {
+    const { storage, announcer, store } = setup();
+    storage.head = async () => {
+      throw new StorageUnavailableError('endpoint unreachable (ECONNREFUSED)');
+    };
+    await expect(store('1.2.3.4.13').result).rejects.toMatchObject({ status: Status.OutOfResources, message: 'storage unavailable: endpoint unreachable (ECONNREFUSED)' });
+    expect(storage.writes).toBe(0);
+    expect(announcer.events).toHaveLength(0);
   });
 });

@@ -7,6 +7,8 @@ import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } 
 import { instanceKey } from './instance-key';
 import { streamChunks } from './stream-chunks';
 
+const DICOM_CONTENT = { contentType: 'application/dicom' };
+
 /**
  * The DIMSE outcome, and the object when one was written with the leading attributes read in
  * front of its Pixel Data (what synchronous routing evaluates its rules on).
@@ -71,7 +73,8 @@ export class StoreInstanceUseCase {
     const seriesInstanceUid = attributes.get('SeriesInstanceUID');
     const key = instanceKey({ studyInstanceUid, seriesInstanceUid, sopInstanceUid: request.sopInstanceUid });
 
-    if (this.settings.duplicatePolicy !== 'overwrite' && (await this.storage.head(key))) {
+    const existing = await this.headOrUnavailable(key);
+    if (existing && this.settings.duplicatePolicy !== 'overwrite') {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) void next; // read to the end
       if (this.settings.duplicatePolicy === 'reject') {
         throw new DimseFailure(Status.DuplicateSopInstance, 'duplicate SOP Instance UID: already stored');
@@ -79,20 +82,53 @@ export class StoreInstanceUseCase {
       return { status: Status.Success }; // keep-first: the stored copy stands, and was announced when stored
     }
 
-    const stored = await this.writeObject(key, request, held, iterator);
-    const event = makeEvent('instanceStored', this.storedEventData(request, stored, attributes, studyInstanceUid, seriesInstanceUid), {
-      source: this.settings.eventSource,
-      subject: request.sopInstanceUid,
-    });
+    const eventFor = (stored: StoredObject): CloudEventJson =>
+      makeEvent('instanceStored', this.storedEventData(request, stored, attributes, studyInstanceUid, seriesInstanceUid), {
+        source: this.settings.eventSource,
+        subject: request.sopInstanceUid,
+      });
+    if (existing) {
+      // Overwrite of an object that was answered and announced before: the new copy replaces it only
+      // once its own event is durable, so a failure here leaves the earlier copy exactly as it was.
+      const staged = await this.writeObject(this.storage.createReplacement(key, DICOM_CONTENT), request, held, iterator);
+      try {
+        await this.announce(eventFor(staged));
+        await staged.promote();
+      } catch (err) {
+        await staged.discard().catch(() => undefined);
+        throw err instanceof DimseFailure ? err : new DimseFailure(Status.OutOfResources, `storage unavailable: ${describe(err)}`);
+      }
+      return { status: Status.Success, stored: { key: staged.key, size: staged.size, sha256: staged.sha256 }, attributes };
+    }
+
+    const stored = await this.writeObject(this.storage.createWriter(key, DICOM_CONTENT), request, held, iterator);
+    try {
+      await this.announce(eventFor(stored));
+    } catch (err) {
+      // Not announced means not promised: withdraw the object. The key held nothing before this store
+      // (head above), so nothing anyone was promised goes with it; the modality's retry stores it anew.
+      await this.storage.delete(key).catch(() => undefined);
+      throw err;
+    }
+    return { status: Status.Success, stored, attributes };
+  }
+
+  private async announce(event: CloudEventJson): Promise<void> {
     try {
       await this.events.announce(event);
     } catch (err) {
-      // Not announced means not promised: withdraw the object so that the modality's retry is the
-      // only copy that counts (the key is the same, so nothing is lost either way).
-      await this.storage.delete(key).catch(() => undefined);
       throw new DimseFailure(Status.OutOfResources, `event bus and outbox unavailable: ${describe(err)}`);
     }
-    return { status: Status.Success, stored, attributes };
+  }
+
+  /** What the key holds now; storage that cannot say is A700H, before a byte is written. */
+  private async headOrUnavailable(key: string): Promise<{ size: number } | null> {
+    try {
+      return await this.storage.head(key);
+    } catch (err) {
+      if (err instanceof StorageUnavailableError) throw new DimseFailure(Status.OutOfResources, `storage unavailable: ${err.message}`);
+      throw err;
+    }
   }
 
   /** Read the data set's prefix up to the pixel data (bounded), keeping the chunks for the writer. */
@@ -111,15 +147,13 @@ export class StoreInstanceUseCase {
     return { held, attributes: reader.result() };
   }
 
-  private async writeObject(
-    key: string,
+  private async writeObject<Committed extends StoredObject>(
+    writer: ObjectWriter<Committed>,
     request: StoreInstanceRequest,
     held: Buffer[],
     rest: AsyncIterator<Buffer>,
-  ): Promise<StoredObject> {
-    let writer: ObjectWriter | null = null;
+  ): Promise<Committed> {
     try {
-      writer = this.storage.createWriter(key, { contentType: 'application/dicom' });
       const failed = watchErrors(writer.stream);
       // PS3.10 §7.1: the object is a Part-10 file whose data set bytes are exactly those received.
       await write(
@@ -139,7 +173,7 @@ export class StoreInstanceUseCase {
       await end(writer.stream, failed);
       return await writer.commit();
     } catch (err) {
-      await writer?.abort(err instanceof Error ? err : new Error(String(err)));
+      await writer.abort(err instanceof Error ? err : new Error(String(err)));
       if (err instanceof DimseFailure) throw err;
       // PS3.4 B.2.3: A7xx "Out of Resources" for storage that cannot take the object now.
       if (err instanceof StorageUnavailableError) throw new DimseFailure(Status.OutOfResources, `storage unavailable: ${err.message}`);
