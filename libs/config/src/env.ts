@@ -71,6 +71,11 @@ export interface Environment {
   readonly shutdownGraceMs: number;
   /** TLS_CERT_FILE, TLS_KEY_FILE, TLS_CA_FILE; required when DICOM_TLS_PORT is set. */
   readonly tls?: TlsFiles;
+  /**
+   * DICOM_CONNECTION_BUDGET: file descriptors the DICOM connections of all listeners may hold
+   * together; absent means derived from the process's open-file limit.
+   */
+  readonly dicomConnectionBudget?: number;
 }
 
 export interface LoadEnvironmentOptions {
@@ -118,6 +123,7 @@ const VARIABLES = {
     schema: { type: 'integer', minimum: 0, maximum: 3_600_000, default: 25_000 },
     expected: 'milliseconds, an integer from 0 to 3600000',
   },
+  DICOM_CONNECTION_BUDGET: { schema: { type: 'integer', minimum: 1, maximum: 1_000_000 }, expected: 'a positive integer' },
   TLS_CERT_FILE: { schema: TEXT, expected: 'the path of a readable PEM certificate file' },
   TLS_KEY_FILE: { schema: TEXT, expected: 'the path of a readable PEM private key file' },
   TLS_CA_FILE: { schema: TEXT, expected: 'the path of a readable PEM CA bundle' },
@@ -197,6 +203,7 @@ export function loadEnvironment(
     logLevel: value<LogLevel>('LOG_LEVEL') as LogLevel,
     shutdownGraceMs: value<number>('SHUTDOWN_GRACE_MS') as number,
     tls,
+    dicomConnectionBudget: value<number>('DICOM_CONNECTION_BUDGET'),
   });
 }
 

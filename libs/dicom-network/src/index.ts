@@ -11,6 +11,7 @@ export * from './association/association-rules';
 export * from './association/static-policy';
 export * from './association/remote-aet';
 export * from './transport/connect';
+export * from './transport/connection-gate';
 export * from './transport/server';
 export * from './transport/upper-layer-connection';
 export * from './service/dimse-association';

@@ -8,7 +8,8 @@ import {
   S3Settings,
   TlsFiles as TlsFileSettings,
 } from '@dicom-router/config';
-import { parseRemoteAet, TlsFiles } from '@dicom-router/dicom-network';
+import { readFileSync } from 'node:fs';
+import { defaultConnectionBudget, parseRemoteAet, TlsFiles } from '@dicom-router/dicom-network';
 import { compileCondition } from '@dicom-router/routing-rules';
 
 /** One listener, with every default resolved and the environment's overrides applied. */
@@ -21,6 +22,9 @@ export interface ListenerSettings {
   artimMs: number;
   txtimMs: number;
   maxAssociations: number;
+  /** Open connections of the listener (plain and TLS ports together) and per peer address. */
+  maxConnections: number;
+  maxConnectionsPerPeer: number;
   acceptQueueSize: number;
   maxPduLength: number;
   traceVerbosity: 0 | 1 | 2;
@@ -50,6 +54,8 @@ export interface GatewaySettings {
   apiToken?: string;
   /** TLS_CERT_FILE / TLS_KEY_FILE / TLS_CA_FILE: also what destinations with `tls: true` use. */
   tls?: TlsFileSettings;
+  /** DICOM_CONNECTION_BUDGET, or the default derived from the open-file limit. */
+  connectionBudget: number;
 }
 
 /**
@@ -79,6 +85,8 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
       artimMs: l.artimTimeoutSeconds * 1000,
       txtimMs: l.txtimTimeoutSeconds * 1000,
       maxAssociations: l.maxAssociations,
+      maxConnections: l.maxConnections ?? 2 * l.maxAssociations,
+      maxConnectionsPerPeer: l.maxConnectionsPerPeer ?? l.maxAssociations,
       acceptQueueSize: l.acceptQueueSize,
       maxPduLength: l.maxPduLength,
       traceVerbosity: l.traceVerbosity,
@@ -108,5 +116,15 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
     dataDir: environment.dataDir,
     apiToken: environment.apiToken,
     tls: environment.tls,
+    connectionBudget: environment.dicomConnectionBudget ?? defaultConnectionBudget(readProcessLimits()),
   };
+}
+
+/** /proc/self/limits, where there is one (Linux). */
+function readProcessLimits(): string | undefined {
+  try {
+    return readFileSync('/proc/self/limits', 'utf8');
+  } catch {
+    return undefined;
+  }
 }

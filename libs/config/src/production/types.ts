@@ -39,6 +39,10 @@ export interface ListenerConfig {
   readonly artimTimeoutSeconds: number;
   readonly txtimTimeoutSeconds: number;
   readonly maxAssociations: number;
+  /** Absent: twice maxAssociations. */
+  readonly maxConnections?: number;
+  /** Absent: maxAssociations. */
+  readonly maxConnectionsPerPeer?: number;
   readonly acceptQueueSize: number;
   readonly maxPduLength: number;
   readonly tls: ListenerTlsConfig;

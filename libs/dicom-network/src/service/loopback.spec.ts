@@ -46,7 +46,7 @@ async function startProvider(handlers: DimseServiceHandlers, overrides: { maxAss
     txtimMs: 5000,
     traceVerbosity: 0,
   });
-  const socket = new DicomListenerSocket({ port: 0, host: '127.0.0.1', backlog: 16 }, (s) => provider.handleConnection(s));
+  const socket = new DicomListenerSocket({ port: 0, host: '127.0.0.1', backlog: 16, artimMs: 5000 }, (s) => provider.handleConnection(s));
   const address: AddressInfo = await socket.listen();
   return {
     port: address.port,

@@ -61,10 +61,11 @@ export class DicomServiceProvider {
     return this.associations.size;
   }
 
-  /** Take over an accepted transport connection (PS3.8 Evt5). */
-  handleConnection(socket: Socket): void {
+  /** Take over an accepted transport connection (PS3.8 Evt5), accepted by TCP at `acceptedAt` (performance.now()). */
+  handleConnection(socket: Socket, acceptedAt?: number): void {
     const connection = new UpperLayerConnection(socket, {
       role: 'acceptor',
+      acceptedAt,
       artimMs: this.options.artimMs,
       txtimMs: this.options.txtimMs,
       maxPduLength: this.options.maxPduLength,

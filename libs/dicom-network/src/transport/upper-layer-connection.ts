@@ -27,6 +27,11 @@ export interface UpperLayerOptions extends UpperLayerTimers {
   role: 'acceptor' | 'requestor';
   /** Our 51H maximum length: the largest P-DATA-TF variable field we accept. */
   maxPduLength: number;
+  /**
+   * Acceptor: when TCP accepted the connection (performance.now()). ARTIM's first run counts from
+   * then, so that on a TLS port the handshake and the A-ASSOCIATE-RQ share one timer (PS3.8 §9.1.5).
+   */
+  acceptedAt?: number;
 }
 
 export type AbortInfo = {
@@ -63,12 +68,15 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
   private lastAbort: AbortInfo | null = null;
   private closedEmitted = false;
   private lastWriteOk = true;
+  /** Where the next ARTIM run counts from, once: the accept time, else now. */
+  private artimOrigin: number | undefined;
 
   constructor(
     readonly socket: Socket,
     private readonly options: UpperLayerOptions,
   ) {
     super();
+    this.artimOrigin = options.acceptedAt;
     this.framer = new PduFramer({
       maxAssociatePduLength: MAX_ASSOCIATE_PDU_LENGTH,
       maxPDataPduLength: options.maxPduLength,
@@ -351,6 +359,8 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
 
   private startArtim(): void {
     this.stopArtim();
+    const spent = this.artimOrigin === undefined ? 0 : performance.now() - this.artimOrigin;
+    this.artimOrigin = undefined;
     this.artim = setTimeout(() => {
       this.artim = null;
       this.lastAbort ??= {
@@ -360,7 +370,7 @@ export class UpperLayerConnection extends EventEmitter<UpperLayerEvents> {
         message: 'ARTIM timer expired',
       };
       this.dispatch({ type: 'Evt18' });
-    }, this.options.artimMs);
+    }, Math.max(0, this.options.artimMs - spent));
     this.artim.unref();
   }
 

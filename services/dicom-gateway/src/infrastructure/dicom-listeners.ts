@@ -1,6 +1,10 @@
 import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { Socket } from 'node:net';
 import {
   AssociationObserver,
+  ConnectionBudget,
+  ConnectionGate,
+  type ConnectionRefusal,
   DicomListenerSocket,
   DicomServiceProvider,
   StaticAssociationPolicy,
@@ -18,6 +22,12 @@ import { StoreInstances } from './store-instances';
 import { SyncRouting, type SyncRouteRequest } from './routing/sync-routing';
 import { WorklistQueries } from './worklist-queries/worklist-queries';
 import { Logger } from '@dicom-router/service-runtime';
+
+const REFUSAL_TEXT: Record<ConnectionRefusal, string> = {
+  'listener-full': 'the listener holds its maximum of open connections',
+  'peer-full': 'this peer address holds its maximum of open connections',
+  'budget-exhausted': "the process's connection budget (DICOM_CONNECTION_BUDGET) is used up",
+};
 
 interface RunningListener {
   settings: ListenerSettings;
@@ -44,22 +54,16 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // One budget for every listener of the process: descriptors are a process resource.
+    const budget = new ConnectionBudget(this.settings.connectionBudget);
     for (const listener of this.settings.listeners) {
       const provider = this.createProvider(listener);
-      const sockets = [
-        new DicomListenerSocket(
-          { port: listener.port, host: listener.bindAddress, backlog: listener.acceptQueueSize },
-          (socket) => provider.handleConnection(socket),
-        ),
-      ];
-      if (listener.tls) {
-        sockets.push(
-          new DicomListenerSocket(
-            { port: listener.tls.port, host: listener.bindAddress, backlog: listener.acceptQueueSize, tls: listener.tls.files },
-            (socket) => provider.handleConnection(socket),
-          ),
-        );
-      }
+      const gate = new ConnectionGate(listener, budget);
+      const onRefused = this.refusalReporter(listener);
+      const accept = (socket: Socket, acceptedAt: number) => provider.handleConnection(socket, acceptedAt);
+      const common = { host: listener.bindAddress, backlog: listener.acceptQueueSize, artimMs: listener.artimMs, gate, onRefused };
+      const sockets = [new DicomListenerSocket({ ...common, port: listener.port }, accept)];
+      if (listener.tls) sockets.push(new DicomListenerSocket({ ...common, port: listener.tls.port, tls: listener.tls.files }, accept));
       for (const socket of sockets) await socket.listen();
       this.running.push({ settings: listener, provider, sockets });
       this.logger.info(
@@ -158,6 +162,29 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
       traceVerbosity: listener.traceVerbosity,
       observer: this.observer(listener),
     });
+  }
+
+  /**
+   * Counts every refused connection; logs the first of each reason, then at most one line per reason
+   * every 10 s with how many were refused meanwhile, so that a flood cannot flood the log too.
+   */
+  private refusalReporter(listener: ListenerSettings): (peer: { address: string }, refusal: ConnectionRefusal) => void {
+    const log = this.logger.child({ listener: listener.name });
+    const quiet = new Map<ConnectionRefusal, { until: number; suppressed: number }>();
+    return (peer, refusal) => {
+      this.metrics.refusedConnections.labels(listener.name, refusal).inc();
+      const now = Date.now();
+      const window = quiet.get(refusal);
+      if (window && now < window.until) {
+        window.suppressed++;
+        return;
+      }
+      quiet.set(refusal, { until: now + 10_000, suppressed: 0 });
+      log.warn(
+        { peer: peer.address, reason: refusal, refusedSinceLastLine: window?.suppressed ?? 0, maxConnections: listener.maxConnections, maxConnectionsPerPeer: listener.maxConnectionsPerPeer },
+        `connection refused: ${REFUSAL_TEXT[refusal]}`,
+      );
+    };
   }
 
   /** A sync listener with a target: the routes every instance is handed to, and how to answer. */

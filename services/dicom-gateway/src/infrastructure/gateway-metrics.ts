@@ -21,6 +21,13 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly refusedConnections = new Counter({
+    name: 'dicom_connections_refused_total',
+    help: 'TCP connections closed on arrival, by listener and reason (listener-full, peer-full, budget-exhausted).',
+    labelNames: ['listener', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly dimseRequests = new Counter({
     name: 'dicom_dimse_requests_total',
     help: 'DIMSE requests served, by listener, command and status category.',
