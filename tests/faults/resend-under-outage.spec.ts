@@ -5,73 +5,17 @@
  * never removes an object it did not write itself. Run on S3 (s3rver) and on files, with the
  * gateway's NATS and PostgreSQL reached through loopback forwarders the test cuts.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ClientAssociation, DicomClient, Status } from '@dicom-router/dicom-network';
+import { Status } from '@dicom-router/dicom-network';
 import { startGateway, type GatewayHandle } from '../support/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { EventCollector, NATS_URL, type ReceivedEvent } from '../support/jetstream-events';
 import { stopAll } from '../support/processes';
-import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
-import { CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN, largeCtDataSet, type CtUids } from '../support/store-bytes';
 import { TcpProxy } from '../support/tcp-proxy';
-import { tempDir } from '../support/tmp';
 import { reportFaultScenario } from './fault-report';
+import { fileStorage, s3Storage, type StorageUnderTest } from './fault-storage';
+import { freshCtUids, keyOf, MODALITY_ASSOCIATION, sha256, storeOnce } from './modality';
 
-const BUCKET = 'faults';
-const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
-const freshUid = (): string => `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const keyOf = (u: CtUids) => `studies/${u.studyInstanceUid}/series/${u.seriesInstanceUid}/instances/${u.sopInstanceUid}.dcm`;
-
-interface StorageUnderTest {
-  env: Record<string, string>;
-  /** The object's bytes at `key`, or null. */
-  read(key: string): Promise<Buffer | null>;
-  close(): Promise<void>;
-}
-
-async function s3Storage(): Promise<StorageUnderTest> {
-  const s3 = await S3Server.start([BUCKET]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: 'us-east-1',
-    credentials: S3RVER_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  return {
-    env: s3Env(s3.endpoint, `s3://${BUCKET}/resend`),
-    read: async (key) => {
-      try {
-        const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `resend/${key}` }));
-        return Buffer.from(await response.Body!.transformToByteArray());
-      } catch (e) {
-        if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
-        throw e;
-      }
-    },
-    close: async () => {
-      client.destroy();
-      await s3.stop();
-    },
-  };
-}
-
-async function fileStorage(): Promise<StorageUnderTest> {
-  const root = tempDir('resend-storage');
-  return {
-    env: { STORAGE_LOCATION: `file://${root}` },
-    read: async (key) => {
-      const file = path.join(root, ...key.split('/'));
-      return fs.existsSync(file) ? fs.readFileSync(file) : null;
-    },
-    close: async () => undefined,
-  };
-}
 
 describe.each([
   ['S3', s3Storage],
@@ -95,14 +39,7 @@ describe.each([
     gateway = await startGateway({
       production: {
         listeners: [{ name: 'main', localAet: 'DICOM-ROUTER', remoteAets: ['MODALITY'] }],
-        associations: [
-          {
-            name: 'modality',
-            callingAet: 'MODALITY',
-            calledAet: 'DICOM-ROUTER',
-            presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] }],
-          },
-        ],
+        associations: [MODALITY_ASSOCIATION],
       },
       env: { ...storage.env, NATS_URL: `nats://127.0.0.1:${natsProxy.port}`, DATABASE_URL: databaseUrl.href },
     });
@@ -119,29 +56,12 @@ describe.each([
     await stopAll();
   });
 
-  async function store(uids: CtUids, columns: number): Promise<{ status: number; errorComment?: string }> {
-    const association: ClientAssociation = await DicomClient.connect({
-      host: '127.0.0.1',
-      port: gateway.dicomPort,
-      connectTimeoutMs: 3000,
-      callingAet: 'MODALITY',
-      calledAet: 'DICOM-ROUTER',
-      dimseTimeoutMs: 30_000,
-      implementation: { classUid: '2.25.100030543585475866236183110513822956207', versionName: 'FAULTS' },
-      presentationContexts: [{ abstractSyntax: CT_IMAGE_STORAGE, transferSyntaxes: [EXPLICIT_VR_LITTLE_ENDIAN] }],
-    });
-    try {
-      const dataSet = largeCtDataSet(uids, 64, columns).bytes();
-      return await association.store({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: uids.sopInstanceUid, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, dataSet });
-    } finally {
-      await association.release();
-    }
-  }
+  const store = (uids: Parameters<typeof keyOf>[0], columns: number) => storeOnce(gateway.dicomPort, uids, columns);
 
   const storedEvents = (events: ReceivedEvent[], sop: string) => events.filter((e) => e.event.type === 'dicom.instance.stored.v1' && e.event.subject === sop);
 
   it('answers the re-send A700H and keeps the copy answered before, as announced, through and after the outage', async () => {
-    const uids = { sopInstanceUid: freshUid(), studyInstanceUid: freshUid(), seriesInstanceUid: freshUid() };
+    const uids = freshCtUids();
     const first = await store(uids, 64);
     expect(first.status).toBe(Status.Success);
     const [announced] = storedEvents(await collector.waitUntil((all) => storedEvents(all, uids.sopInstanceUid).length === 1, 15_000, 'first stored event'), uids.sopInstanceUid);

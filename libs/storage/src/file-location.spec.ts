@@ -235,6 +235,27 @@ describe.each([
     expect(await incomingFiles()).toEqual(['live.part']);
   });
 
+  it('creates objects 0640 and directories 0750, never readable by other users, unless configured otherwise', async () => {
+    const previous = process.umask(0o022);
+    try {
+      const writer = location.createWriter('studies/1.2.3/series/4.5/mode.dcm');
+      writer.stream.end(Buffer.from('x'));
+      await writer.commit();
+      const modeOf = (path: string): number => fs.statSync(join(root, path)).mode & 0o777;
+      expect(modeOf('studies/1.2.3/series/4.5/mode.dcm')).toBe(0o640);
+      for (const dir of ['studies', 'studies/1.2.3', 'studies/1.2.3/series', 'studies/1.2.3/series/4.5']) expect(modeOf(dir)).toBe(0o750);
+
+      const custom = createStorageLocation(pathToFileURL(join(parent, 'custom')).href, undefined, { ...options, fileMode: 0o600, directoryMode: 0o700 });
+      const second = custom.createWriter('a/b.dcm');
+      second.stream.end(Buffer.from('y'));
+      await second.commit();
+      expect(fs.statSync(join(parent, 'custom/a/b.dcm')).mode & 0o777).toBe(0o600);
+      expect(fs.statSync(join(parent, 'custom/a')).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
   it('a replacement stays staged until promoted: the object at its key is untouched, and a discard leaves it so', async () => {
     const key = 'studies/1.2.3/series/4.5/replaced.dcm';
     const first = location.createWriter(key);

@@ -23,6 +23,12 @@ export interface FileLocationOptions {
    * Data writes and fsyncs always go through the thread pool.
    */
   inlineMetadataCallsMs?: number;
+  /**
+   * Permission bits of new object files and directories (before the process umask): by default
+   * owner read-write and group read (0640), directories 0750, never readable by other users.
+   */
+  fileMode?: number;
+  directoryMode?: number;
   /** Told once, when metadata calls move to the thread pool. */
   onSlowMetadataCall?: (detail: { call: string; ms: number }) => void;
   /**
@@ -36,6 +42,8 @@ export interface FileLocationOptions {
 const ONE_HOUR_MS = 60 * 60 * 1000;
 const DEFAULT_INLINE_METADATA_CALLS_MS = 5;
 const DEFAULT_FLUSH_BEHIND_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_FILE_MODE = 0o640;
+export const DEFAULT_DIRECTORY_MODE = 0o750;
 
 /**
  * Objects as files under `root`, the key's segments as directories.
@@ -59,7 +67,11 @@ export class FileStorageLocation implements StorageLocation {
   ) {
     this.description = pathToFileURL(root).href;
     this.incoming = join(root, RESERVED_TOP_SEGMENT);
-    this.metadata = new MetadataCalls(options.inlineMetadataCallsMs ?? DEFAULT_INLINE_METADATA_CALLS_MS, options.onSlowMetadataCall);
+    this.metadata = new MetadataCalls(
+      options.inlineMetadataCallsMs ?? DEFAULT_INLINE_METADATA_CALLS_MS,
+      { file: options.fileMode ?? DEFAULT_FILE_MODE, directory: options.directoryMode ?? DEFAULT_DIRECTORY_MODE },
+      options.onSlowMetadataCall,
+    );
     this.renames = new DurableRenames(this.metadata);
   }
 
@@ -125,8 +137,8 @@ export class FileStorageLocation implements StorageLocation {
   async check(): Promise<void> {
     const probe = join(this.incoming, `check-${randomUUID()}.part`);
     try {
-      await mkdir(this.incoming, { recursive: true });
-      const handle = await open(probe, 'wx');
+      await this.metadata.mkdir(this.incoming);
+      const handle = await open(probe, 'wx', this.metadata.modes.file);
       try {
         await handle.write(Buffer.from('ok'));
         await handle.sync();
@@ -400,7 +412,7 @@ async function openNew(path: string, metadata: MetadataCalls): Promise<number> {
   } catch (error) {
     if (systemErrorCode(error) !== 'ENOENT') throw error;
   }
-  await mkdir(dirname(path), { recursive: true });
+  await metadata.mkdir(dirname(path));
   return metadata.open(path, 'wx');
 }
 
@@ -410,7 +422,7 @@ function syncOutcome(sync: typeof fs.fsync, fd: number): Promise<NodeJS.ErrnoExc
 }
 
 // Looked up on each call (not bound once), like the in-line calls.
-const openAsync = (path: string, flags: string): Promise<number> => promisify(fs.open)(path, flags);
+const openAsync = (path: string, flags: string, mode: number): Promise<number> => promisify(fs.open)(path, flags, mode);
 const closeAsync = (fd: number): Promise<void> => promisify(fs.close)(fd);
 
 /**
@@ -423,13 +435,21 @@ class MetadataCalls {
 
   constructor(
     private readonly limitMs: number,
+    /** Permission bits of the files and directories this location creates. */
+    readonly modes: { readonly file: number; readonly directory: number },
     private readonly onSlow: FileLocationOptions['onSlowMetadataCall'],
   ) {
     this.#inline = limitMs > 0;
   }
 
   open(path: string, flags: 'wx' | 'r'): Promise<number> {
-    return this.#call('open', () => fs.openSync(path, flags), () => openAsync(path, flags));
+    const mode = this.modes.file;
+    return this.#call('open', () => fs.openSync(path, flags, mode), () => openAsync(path, flags, mode));
+  }
+
+  /** mkdir -p with the directory mode; the first directory it created, as fs.mkdir reports it. */
+  mkdir(path: string): Promise<string | undefined> {
+    return mkdir(path, { recursive: true, mode: this.modes.directory });
   }
 
   close(fd: number): Promise<void> {
@@ -501,7 +521,7 @@ class DurableRenames {
       await this.recorded(directory);
       return this.fsyncDirectory(directory);
     }
-    const firstCreated = await mkdir(directory, { recursive: true });
+    const firstCreated = await this.metadata.mkdir(directory);
     if (firstCreated === undefined) {
       // Someone else created it meanwhile.
       await this.metadata.rename(from, to);
