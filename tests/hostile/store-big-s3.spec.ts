@@ -27,7 +27,7 @@ describe('a 1 GiB instance streamed by our SCU, S3 storage', () => {
 
   beforeAll(async () => {
     s3 = await S3Server.start([BUCKET]);
-    // PostgreSQL as deployed; the embedded database (PGlite) would count ~130 MB against the gateway.
+    // PostgreSQL as deployed (DATABASE_URL), not the embedded server of the all-in-one process.
     database = await createTestDatabase();
     gateway = await startGateway({
       production: {

@@ -272,8 +272,8 @@ describe('a 1 GiB instance streamed by our SCU, filesystem storage', () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    // As deployed (DESIGN.md §3): PostgreSQL through DATABASE_URL. The embedded database of the
-    // all-in-one process (PGlite, WebAssembly) holds some 130 MB of its own and is not the gateway's.
+    // As deployed (DESIGN.md §3): PostgreSQL through DATABASE_URL, not the embedded server of the
+    // all-in-one process.
     database = await createTestDatabase();
     gateway = await startGateway({ production: production(['BIG-SCU']), env: { NATS_URL, DATABASE_URL: database.url } });
     collector = await EventCollector.start();

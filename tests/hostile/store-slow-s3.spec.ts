@@ -52,7 +52,7 @@ describe('a 256 MiB instance streamed by our SCU into a slow S3 endpoint', () =>
     s3 = await S3Server.start([BUCKET]);
     // Unlimited until the test starts: the gateway's startup checks need not wait for it.
     proxy = await ThrottlingProxy.start(s3.port, null);
-    // PostgreSQL as deployed; the embedded database (PGlite) would count ~130 MB against the gateway.
+    // PostgreSQL as deployed (DATABASE_URL), not the embedded server of the all-in-one process.
     database = await createTestDatabase();
     gateway = await startGateway({
       production: {

@@ -22,7 +22,7 @@ afterEach(async () => {
 
 afterAll(() => dir.remove());
 
-describe('on the embedded database (PGlite), without API_TOKEN', () => {
+describe('on the embedded database (PostgreSQL as a child process), without API_TOKEN', () => {
   it('generates the token once (mode 0600), upserts production.yaml associations, and keeps data across a restart', async () => {
     api = await startRegistry({ dataDir: dir.path, apiToken: null, associations: production(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']) });
     const token = api.registry.apiToken;

@@ -9,7 +9,7 @@ export interface Backend {
   open(): Promise<{ db: Database; dispose(): Promise<void> }>;
 }
 
-/** Specs that must hold on both backends run once for each (PGlite one at a time: one per process). */
+/** Specs that must hold on both backends run once for each. */
 export const BACKENDS: Backend[] = [
   {
     name: 'embedded',

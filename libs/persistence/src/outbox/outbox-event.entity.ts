@@ -22,7 +22,7 @@ export class OutboxEvent {
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
   createdAt!: Date;
 
-  /** Breaks created_at ties in insertion order: PGlite's clock ticks in whole milliseconds. */
+  /** Breaks created_at ties in insertion order: two rows may share a timestamp. */
   @Column({ type: 'bigint', generated: 'identity', generatedIdentity: 'ALWAYS', update: false })
   seq!: string;
 

@@ -81,7 +81,10 @@ export class S3Server {
     return existsSync(uploads) ? readdir(uploads) : [];
   }
 
-  /** Keys of the objects stored in the bucket, read from s3rver's directory. */
+  /**
+   * Keys of the objects stored in the bucket, read from s3rver's directory, without the readiness
+   * probes (`.incoming/check-<uuid>`) that a running StorageLocation writes and deletes at each check.
+   */
   async objectKeys(bucket: string): Promise<string[]> {
     const root = join(this.directory, bucket);
     const keys: string[] = [];
@@ -96,7 +99,7 @@ export class S3Server {
       }
     };
     await walk(root);
-    return keys.sort();
+    return keys.filter((key) => !/(^|\/)\.incoming\/check-[0-9a-f-]+$/.test(key)).sort();
   }
 
   /** Safe to call again: a stopped server is left alone. */

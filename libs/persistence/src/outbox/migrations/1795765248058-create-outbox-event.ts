@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Plain PostgreSQL DDL that PGlite runs unchanged (the specs apply it to both). */
+/** Plain PostgreSQL DDL (the specs apply it to the embedded server and to DATABASE_URL). */
 export class CreateOutboxEvent1795765248058 implements MigrationInterface {
   name = 'CreateOutboxEvent1795765248058';
 

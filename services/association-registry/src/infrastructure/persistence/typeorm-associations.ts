@@ -11,7 +11,7 @@ import { PresentationContextRow } from './presentation-context.entity';
 const INSERT_CHUNK = 1000;
 const UNIQUE_VIOLATION = '23505';
 
-/** Associations in PostgreSQL (or PGlite) through the service's Database. */
+/** Associations in PostgreSQL (DATABASE_URL or the embedded server) through the service's Database. */
 export class TypeormAssociations implements Associations {
   constructor(private readonly db: Database) {}
 

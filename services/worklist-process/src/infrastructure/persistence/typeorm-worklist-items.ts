@@ -11,7 +11,7 @@ const INSERT_CHUNK = 500;
 /** Items in one request from which statistics are refreshed at once. */
 const ANALYZE_AFTER = 1000;
 
-/** Worklist items in PostgreSQL (or PGlite) through the service's Database. */
+/** Worklist items in PostgreSQL (DATABASE_URL or the embedded server) through the service's Database. */
 export class TypeormWorklistItems implements WorklistItems {
   constructor(private readonly db: Database) {}
 
