@@ -30,8 +30,10 @@ describe('loadEnvironment defaults (embedded `npm start`)', () => {
       dicomPort: 11112,
       dicomTlsPort: undefined,
       httpPort: 8080,
+      httpBind: '::',
       storageLocation: `file://${cwd}/data/storage`,
       s3: undefined,
+      storageModes: { file: 0o640, directory: 0o750 },
       databaseUrl: undefined,
       natsUrl: undefined,
       natsStreamReplicas: 1,
@@ -41,6 +43,7 @@ describe('loadEnvironment defaults (embedded `npm start`)', () => {
       logLevel: 'info',
       shutdownGraceMs: 25000,
       tls: undefined,
+      dicomConnectionBudget: undefined,
     });
   });
 
@@ -87,6 +90,12 @@ describe('loadEnvironment values', () => {
     );
   });
 
+  it('binds HTTP to the address given, IPv4 or IPv6', () => {
+    expect(load({ HTTP_BIND: '127.0.0.1' }).httpBind).toBe('127.0.0.1');
+    expect(load({ HTTP_BIND: ' ::1 ' }).httpBind).toBe('::1');
+    expect(load({ HTTP_BIND: '0.0.0.0' }).httpBind).toBe('0.0.0.0');
+  });
+
   it('resolves paths against the working directory and DATA_DIR', () => {
     const env = load({ DATA_DIR: 'state', PRODUCTION_CONFIG: 'prod/production.yaml' });
     expect(env.dataDir).toBe(join(cwd, 'state'));
@@ -98,6 +107,19 @@ describe('loadEnvironment values', () => {
     expect(load({ STORAGE_LOCATION: 'file:///var/lib/router' }).storageLocation).toBe('file:///var/lib/router');
     expect(load({ STORAGE_LOCATION: '/srv/dicom' }).storageLocation).toBe('file:///srv/dicom');
     expect(load({ STORAGE_LOCATION: 'objects' }).storageLocation).toBe(`file://${cwd}/objects`);
+  });
+
+  it('reads the permission bits of stored objects and folders in octal, and refuses anything else', () => {
+    expect(load({ STORAGE_FILE_MODE: '600', STORAGE_DIRECTORY_MODE: '0700' }).storageModes).toEqual({ file: 0o600, directory: 0o700 });
+    expect(issuesOf({ STORAGE_FILE_MODE: '0648', STORAGE_DIRECTORY_MODE: 'rwx' })).toEqual([
+      expect.stringMatching(/^STORAGE_FILE_MODE="0648": expected octal permission bits/),
+      expect.stringMatching(/^STORAGE_DIRECTORY_MODE="rwx": expected octal permission bits/),
+    ]);
+  });
+
+  it('takes a connection budget for the DICOM listeners', () => {
+    expect(load({ DICOM_CONNECTION_BUDGET: '500' }).dicomConnectionBudget).toBe(500);
+    expect(issuesOf({ DICOM_CONNECTION_BUDGET: '0' })).toEqual([expect.stringMatching(/^DICOM_CONNECTION_BUDGET="0": expected a positive integer/)]);
   });
 
   it('collects the S3 settings for an s3:// STORAGE_LOCATION', () => {
@@ -132,6 +154,7 @@ describe('loadEnvironment errors', () => {
       NATS_STREAM_REPLICAS: '7',
       DATABASE_URL: 'mysql://user:hunter2@db/router',
       API_TOKEN: 'short',
+      HTTP_BIND: 'localhost',
     });
     expect(issues).toEqual([
       'DICOM_PORT="abc": expected a TCP port, an integer from 1 to 65535',
@@ -143,6 +166,7 @@ describe('loadEnvironment errors', () => {
       'STORAGE_LOCATION="ftp://example.com/x": expected a file:///path or s3://bucket/prefix URL, or a directory path',
       'DATABASE_URL=(value hidden): expected a postgres:// or postgresql:// URL',
       'NATS_URL="nats://ok:4222,http://bad": expected comma-separated nats://, tls://, ws:// or wss:// URLs',
+      'HTTP_BIND="localhost": expected an IPv4 or IPv6 address of this host, :: for every address or 0.0.0.0 for every IPv4 one',
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { isIP } from 'node:net';
 import { isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020';
@@ -47,9 +48,16 @@ export interface Environment {
   readonly dicomTlsPort?: number;
   /** HTTP_PORT: REST API, health and metrics. */
   readonly httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on; `::` is every IPv6 and IPv4 address. */
+  readonly httpBind: string;
   /** STORAGE_LOCATION as a URL: `file:///absolute/path` or `s3://bucket/prefix`. */
   readonly storageLocation: string;
   readonly s3?: S3Settings;
+  /**
+   * STORAGE_FILE_MODE / STORAGE_DIRECTORY_MODE: permission bits of the objects and folders a `file:`
+   * StorageLocation creates (before the umask); default 0640 and 0750, nothing for other users.
+   */
+  readonly storageModes: { readonly file: number; readonly directory: number };
   /** DATABASE_URL: `postgres://…`; absent means the embedded database under DATA_DIR. */
   readonly databaseUrl?: string;
   /** NATS_URL: one or more comma-separated NATS server URLs; absent means the in-process bus. */
@@ -100,12 +108,16 @@ const VARIABLES = {
   DICOM_PORT: { schema: { ...PORT, default: 11112 }, expected: PORT_EXPECTED },
   DICOM_TLS_PORT: { schema: PORT, expected: PORT_EXPECTED },
   HTTP_PORT: { schema: { ...PORT, default: 8080 }, expected: PORT_EXPECTED },
+  HTTP_BIND: { schema: { ...TEXT, default: '::' }, expected: 'an IPv4 or IPv6 address of this host, :: for every address or 0.0.0.0 for every IPv4 one' },
   STORAGE_LOCATION: { schema: TEXT, expected: 'a file:///path or s3://bucket/prefix URL, or a directory path' },
   S3_ENDPOINT: { schema: TEXT, expected: 'an http:// or https:// URL' },
   S3_REGION: { schema: { type: 'string', pattern: '^[a-z0-9-]+$' }, expected: 'a region name such as eu-west-1' },
   S3_ACCESS_KEY_ID: { schema: TEXT, expected: 'an access key id', secret: true },
   S3_SECRET_ACCESS_KEY: { schema: TEXT, expected: 'a secret access key', secret: true },
   S3_FORCE_PATH_STYLE: { schema: { type: 'boolean', default: false }, expected: 'true or false' },
+  // Octal permission bits, as chmod takes them.
+  STORAGE_FILE_MODE: { schema: { type: 'string', pattern: '^0?[0-7][0-7]{2}$', default: '0640' }, expected: 'octal permission bits such as 0640 (read-write for the owner, read for the group)' },
+  STORAGE_DIRECTORY_MODE: { schema: { type: 'string', pattern: '^0?[0-7][0-7]{2}$', default: '0750' }, expected: 'octal permission bits such as 0750' },
   DATABASE_URL: { schema: TEXT, expected: 'a postgres:// or postgresql:// URL', secret: true },
   NATS_URL: { schema: TEXT, expected: 'comma-separated nats://, tls://, ws:// or wss:// URLs' },
   // JetStream allows at most 5 replicas of a stream.
@@ -184,6 +196,9 @@ export function loadEnvironment(
     checkUrl('NATS_URL', server.trim(), ['nats:', 'tls:', 'ws:', 'wss:'], bad);
   }
   checkDistinctPorts(value, bad);
+  const httpBind = value<string>('HTTP_BIND');
+  // A literal only, as listeners' bindAddress: a host name could resolve to another address later.
+  if (httpBind !== undefined && isIP(httpBind) === 0) bad('HTTP_BIND');
   const tls = tlsFiles(value, cwd, bad);
 
   if (issues.size > 0) throw new ConfigError('environment', [...issues.values()]);
@@ -192,8 +207,10 @@ export function loadEnvironment(
     dicomPort: value<number>('DICOM_PORT') as number,
     dicomTlsPort: value<number>('DICOM_TLS_PORT'),
     httpPort: value<number>('HTTP_PORT') as number,
+    httpBind: value<string>('HTTP_BIND') as string,
     storageLocation: storageLocation as string,
     s3,
+    storageModes: { file: parseInt(value<string>('STORAGE_FILE_MODE') ?? '0640', 8), directory: parseInt(value<string>('STORAGE_DIRECTORY_MODE') ?? '0750', 8) },
     databaseUrl: value<string>('DATABASE_URL'),
     natsUrl: value<string>('NATS_URL'),
     natsStreamReplicas: value<number>('NATS_STREAM_REPLICAS') as number,

@@ -7,7 +7,7 @@ export async function startRegistry(): Promise<void> {
   const settings = loadRegistrySettings();
   const logger = createLogger('association-registry', settings.logLevel);
   const registry = await createRegistryApp({ ...settings, logger });
-  await registry.app.listen(settings.httpPort, '::');
+  await registry.app.listen(settings.httpPort, settings.httpBind);
   closeOnSignals(() => registry.close(), logger);
-  logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/api/v1, /api/docs, /health/live, /health/ready, /metrics)');
+  logger.info({ httpPort: settings.httpPort, httpBind: settings.httpBind }, 'HTTP endpoints ready (/api/v1, /api/docs, /health/live, /health/ready, /metrics)');
 }

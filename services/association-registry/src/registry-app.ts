@@ -1,9 +1,8 @@
 import type { AssociationConfig } from '@dicom-router/config';
 import { openDatabase, type Database } from '@dicom-router/persistence';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
-import { PinoNestLogger, resolveApiToken, setUpOpenApi, type Logger } from '@dicom-router/service-runtime';
+import { createServiceApp, resolveApiToken, setUpOpenApi, type Logger } from '@dicom-router/service-runtime';
 import { REGISTRY_API_DESCRIPTION } from './registry.module';
 import { REGISTRY_ENTITIES, REGISTRY_MIGRATIONS, UpsertFromProduction } from './registry.module';
 import { upsertAtStart } from './application/upsert-from-production/upsert-at-start';
@@ -37,7 +36,7 @@ export async function createRegistryApp(options: RegistryAppOptions): Promise<Re
   });
   try {
     const apiToken = await resolveApiToken(options.apiToken, options.dataDir, logger);
-    const app = await NestFactory.create(AppModule.register({ database, apiToken, logger, natsUrl: options.natsUrl }), { logger: new PinoNestLogger(logger) });
+    const app = await createServiceApp(AppModule.register({ database, apiToken, logger, natsUrl: options.natsUrl }), logger);
     setUpOpenApi(app, 'association registry', REGISTRY_API_DESCRIPTION);
     await app.init();
     const summary = await upsertAtStart(app.get(UpsertFromProduction), options.associations);

@@ -2,6 +2,8 @@ import { AssociationConfig, loadEnvironment, loadProduction, LogLevel } from '@d
 
 export interface RegistrySettings {
   readonly httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on. */
+  readonly httpBind: string;
   readonly logLevel: LogLevel;
   /** Absent: the embedded database under `dataDir`. */
   readonly databaseUrl?: string;
@@ -20,6 +22,7 @@ export function loadRegistrySettings(env: NodeJS.ProcessEnv = process.env): Regi
   const production = loadProduction(environment.productionConfig);
   return {
     httpPort: environment.httpPort,
+    httpBind: environment.httpBind,
     logLevel: environment.logLevel,
     databaseUrl: environment.databaseUrl,
     dataDir: environment.dataDir,

@@ -205,7 +205,7 @@ describe('reference tables', () => {
     expect(page.body.total).toBeGreaterThan(4000);
     const tooMany = await api.call('GET', '/api/v1/dictionary?limit=5000');
     expect(tooMany.status).toBe(400);
-    expect(tooMany.body.problems).toEqual([{ field: 'limit', message: 'must be an integer from 1 to 1000' }]);
+    expect(tooMany.body.problems).toEqual([{ field: 'limit', message: 'expected an integer from 1 to 1000 (got "5000")' }]);
   });
 });
 

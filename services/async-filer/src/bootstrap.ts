@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@dicom-router/persistence';
-import { closeOnSignals, createLogger, PinoNestLogger, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
+import { closeOnSignals, createLogger, createServiceApp, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
 import { AppModule } from './app.module';
 import { FILER_API_DESCRIPTION } from './filer.module';
 import { loadFilerSettings } from './filer-settings';
@@ -22,11 +21,11 @@ export async function startAsyncFiler(): Promise<void> {
   });
   try {
     const apiToken = await resolveApiToken(settings.apiToken, settings.dataDir, logger);
-    const app = await NestFactory.create(AppModule.register(settings, logger, database, apiToken), { logger: new PinoNestLogger(logger) });
+    const app = await createServiceApp(AppModule.register(settings, logger, database, apiToken), logger);
     setUpOpenApi(app, 'async-filer', FILER_API_DESCRIPTION);
-    await app.listen(settings.httpPort, '::');
+    await app.listen(settings.httpPort, settings.httpBind);
     closeOnSignals(() => app.close().finally(() => database.close()), logger);
-    logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/api/v1, /api/docs, /health/live, /health/ready, /metrics)');
+    logger.info({ httpPort: settings.httpPort, httpBind: settings.httpBind }, 'HTTP endpoints ready (/api/v1, /api/docs, /health/live, /health/ready, /metrics)');
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;

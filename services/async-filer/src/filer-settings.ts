@@ -34,7 +34,7 @@ export interface AlertEmailSettings {
   to: string[];
 }
 
-/** Defaults of the ASYNC_FILER_* tuning, also used by the all-in-one process. */
+/** Defaults of the ASYNC_FILER_* tuning. */
 export const FILER_DEFAULTS = {
   consumerName: 'async-filer',
   leaseMs: 30_000,
@@ -45,6 +45,8 @@ export const FILER_DEFAULTS = {
 
 export interface FilerSettings extends FilerOptions {
   httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on. */
+  httpBind: string;
   logLevel: string;
   natsUrl: string;
   databaseUrl: string;
@@ -70,10 +72,37 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
  */
 export function loadFilerSettings(env: NodeJS.ProcessEnv = process.env): FilerSettings {
   const environment = loadEnvironment(env);
-  const production = loadProduction(environment.productionConfig, { checkCondition: compileCondition });
   const problems: string[] = [];
   if (!environment.natsUrl) problems.push('NATS_URL: required: async-filer consumes the stored and association events from NATS JetStream');
   if (!environment.databaseUrl) problems.push('DATABASE_URL: required: the queue of every replica lives in one PostgreSQL database');
+  const options = readFilerOptions(env, environment, problems);
+  if (problems.length > 0) throw new ConfigError('environment', problems);
+  return {
+    httpPort: environment.httpPort,
+    httpBind: environment.httpBind,
+    logLevel: environment.logLevel,
+    natsUrl: environment.natsUrl as string,
+    databaseUrl: environment.databaseUrl as string,
+    dataDir: environment.dataDir,
+    apiToken: environment.apiToken,
+    ...options,
+  };
+}
+
+/**
+ * What the filer itself reads, the same standalone and hosted in the all-in-one process (which has
+ * its own bus, database and HTTP port): the production, where the objects are, the ASYNC_FILER_*
+ * tuning and the alert channels. Every problem is reported at once.
+ */
+export function loadFilerOptions(env: NodeJS.ProcessEnv = process.env): FilerOptions {
+  const problems: string[] = [];
+  const options = readFilerOptions(env, loadEnvironment(env), problems);
+  if (problems.length > 0) throw new ConfigError('environment', problems);
+  return options;
+}
+
+function readFilerOptions(env: NodeJS.ProcessEnv, environment: ReturnType<typeof loadEnvironment>, problems: string[]): FilerOptions {
+  const production = loadProduction(environment.productionConfig, { checkCondition: compileCondition });
   const consumerName = env['ASYNC_FILER_CONSUMER'] ?? FILER_DEFAULTS.consumerName;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(consumerName)) problems.push(`ASYNC_FILER_CONSUMER: 1-64 letters, digits, '-' or '_' (got ${JSON.stringify(consumerName)})`);
   const leaseSeconds = integer(env, 'ASYNC_FILER_LEASE_SECONDS', FILER_DEFAULTS.leaseMs / 1000, 3, 3600, problems);
@@ -83,17 +112,10 @@ export function loadFilerSettings(env: NodeJS.ProcessEnv = process.env): FilerSe
   const webhook = env['ALERT_WEBHOOK_URL'];
   if (webhook !== undefined && webhook !== '' && !/^https?:\/\/\S+$/.test(webhook)) problems.push('ALERT_WEBHOOK_URL: must be an http(s) URL');
   const alertEmail = emailSettings(env, problems);
-  if (problems.length > 0) throw new ConfigError('environment', problems);
   return {
-    httpPort: environment.httpPort,
-    logLevel: environment.logLevel,
     production,
     storageLocation: environment.storageLocation,
     s3: environment.s3,
-    natsUrl: environment.natsUrl as string,
-    databaseUrl: environment.databaseUrl as string,
-    dataDir: environment.dataDir,
-    apiToken: environment.apiToken,
     tls: environment.tls,
     consumerName,
     leaseMs: leaseSeconds * 1000,

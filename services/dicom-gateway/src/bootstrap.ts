@@ -1,6 +1,5 @@
-import { NestFactory } from '@nestjs/core';
-import { type Database, openDatabase, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS } from '@dicom-router/persistence';
-import { closeOnSignals, createLogger, type Logger, PinoNestLogger, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
+import { type Database, openDatabase, OUTBOX_ENTITIES, OUTBOX_MIGRATIONS, STORE_INTENT_MIGRATIONS } from '@dicom-router/persistence';
+import { closeOnSignals, createLogger, createServiceApp, type Logger, resolveApiToken, setUpOpenApi } from '@dicom-router/service-runtime';
 import { AppModule, type HostedParts } from './app.module';
 import { GatewayEventBus } from './infrastructure/event-bus';
 import { type GatewaySettings, loadGatewaySettings } from './gateway-settings';
@@ -15,31 +14,32 @@ export async function startGateway(): Promise<void> {
   const settings = loadGatewaySettings();
   const logger = createLogger('dicom-gateway', settings.logLevel);
   const hosted = settings.natsUrl ? undefined : await loadHostedServices();
+  // The hosted filer reads what async-filer reads on its own (ASYNC_FILER_*, ALERT_*, SMTP_URL).
+  const filerOptions = hosted?.filer.loadFilerOptions();
   const database = await openDatabase({
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     entities: [...OUTBOX_ENTITIES, ...(hosted ? [...hosted.registry.REGISTRY_ENTITIES, ...hosted.worklist.WORKLIST_ENTITIES] : [])],
     migrations: [
       ...OUTBOX_MIGRATIONS,
+      ...STORE_INTENT_MIGRATIONS,
       ...(hosted ? [...hosted.registry.REGISTRY_MIGRATIONS, ...hosted.worklist.WORKLIST_MIGRATIONS, ...hosted.filer.FILER_QUEUE_MIGRATIONS] : []),
     ],
     logger: { info: (message) => logger.info(message), warn: (message) => logger.warn(message) },
   });
   try {
     const apiToken = hosted ? await resolveApiToken(settings.apiToken, settings.dataDir, logger) : undefined;
-    const hosting = hosted && apiToken ? hostedParts(hosted, { settings, logger, database, apiToken }) : {};
-    const app = await NestFactory.create(AppModule.register(settings, logger, { database, ...hosting }), {
-      logger: new PinoNestLogger(logger),
-    });
+    const hosting = hosted && filerOptions && apiToken ? hostedParts(hosted, { settings, filerOptions, logger, database, apiToken }) : {};
+    const app = await createServiceApp(AppModule.register(settings, logger, { database, ...hosting }), logger);
     if (hosted) {
       const apis = [hosted.registry.REGISTRY_API_DESCRIPTION, hosted.worklist.WORKLIST_API_DESCRIPTION, hosted.filer.FILER_API_DESCRIPTION, 'Destinations (C-ECHO) and routes (dry run).'];
       setUpOpenApi(app, 'all services in one process', apis.join(' '));
     }
-    await app.listen(settings.httpPort, '::');
+    await app.listen(settings.httpPort, settings.httpBind);
     // Listeners drain in beforeApplicationShutdown, bounded by SHUTDOWN_GRACE_MS; the database closes last.
     closeOnSignals(() => app.close().finally(() => database.close()), logger);
     logger.info(
-      { httpPort: settings.httpPort, services: hosted ? 'registry, worklist and async-filer in process' : 'separate services' },
+      { httpPort: settings.httpPort, httpBind: settings.httpBind, services: hosted ? 'registry, worklist and async-filer in process' : 'separate services' },
       'HTTP endpoints ready (/health/live, /health/ready, /metrics, /api/v1, /api/docs)',
     );
   } catch (err) {
@@ -59,14 +59,21 @@ async function loadHostedServices() {
 }
 
 type HostedServices = Awaited<ReturnType<typeof loadHostedServices>>;
+type FilerOptions = ReturnType<HostedServices['filer']['loadFilerOptions']>;
 
 function hostedParts(
   hosted: HostedServices,
-  { settings, logger, database, apiToken }: { settings: GatewaySettings; logger: Logger; database: Database; apiToken: string },
+  {
+    settings,
+    filerOptions,
+    logger,
+    database,
+    apiToken,
+  }: { settings: GatewaySettings; filerOptions: FilerOptions; logger: Logger; database: Database; apiToken: string },
 ) {
   const worklist: HostedParts = { imports: [hosted.worklist.hostedWorklistModule(settings, logger, database, apiToken)], providers: [] };
   const filer: HostedParts = hosted.filer.hostedFilerParts({
-    settings,
+    options: filerOptions,
     database,
     apiToken,
     logger,

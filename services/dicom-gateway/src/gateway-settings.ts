@@ -36,6 +36,8 @@ export interface ListenerSettings {
 
 export interface GatewaySettings {
   httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on. */
+  httpBind: string;
   logLevel: string;
   shutdownGraceMs: number;
   production: ProductionConfig;
@@ -43,6 +45,8 @@ export interface GatewaySettings {
   /** `file:///…` or `s3://bucket/prefix`. */
   storageLocation: string;
   s3?: S3Settings;
+  /** Permission bits of stored objects and their folders (file storage). */
+  storageModes: { file: number; directory: number };
   /** Absent: the in-process bus of the embedded defaults. */
   natsUrl?: string;
   /** NATS_STREAM_REPLICAS: copies of the DICOM_EVENTS stream. */
@@ -104,12 +108,14 @@ export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): Gatew
   if (problems.length > 0) throw new ConfigError('environment and production.yaml', problems);
   return {
     httpPort: environment.httpPort,
+    httpBind: environment.httpBind,
     logLevel: environment.logLevel,
     shutdownGraceMs: environment.shutdownGraceMs,
     production,
     listeners,
     storageLocation: environment.storageLocation,
     s3: environment.s3,
+    storageModes: environment.storageModes,
     natsUrl: environment.natsUrl,
     natsStreamReplicas: environment.natsStreamReplicas,
     databaseUrl: environment.databaseUrl,

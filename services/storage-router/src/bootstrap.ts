@@ -1,5 +1,4 @@
-import { NestFactory } from '@nestjs/core';
-import { closeOnSignals, createLogger, PinoNestLogger } from '@dicom-router/service-runtime';
+import { closeOnSignals, createLogger, createServiceApp } from '@dicom-router/service-runtime';
 import { AppModule } from './app.module';
 import { loadRouterSettings } from './router-settings';
 
@@ -11,8 +10,8 @@ import { loadRouterSettings } from './router-settings';
 export async function startStorageRouter(): Promise<void> {
   const settings = loadRouterSettings();
   const logger = createLogger('storage-router', settings.logLevel);
-  const app = await NestFactory.create(AppModule.register(settings, logger), { logger: new PinoNestLogger(logger) });
-  await app.listen(settings.httpPort, '::');
+  const app = await createServiceApp(AppModule.register(settings, logger), logger);
+  await app.listen(settings.httpPort, settings.httpBind);
   closeOnSignals(() => app.close(), logger);
-  logger.info({ httpPort: settings.httpPort }, 'HTTP endpoints ready (/health/live, /health/ready, /metrics)');
+  logger.info({ httpPort: settings.httpPort, httpBind: settings.httpBind }, 'HTTP endpoints ready (/health/live, /health/ready, /metrics)');
 }

@@ -3,6 +3,8 @@ import { compileCondition } from '@dicom-router/routing-rules';
 
 export interface RouterSettings {
   httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on. */
+  httpBind: string;
   logLevel: string;
   production: ProductionConfig;
   /** Where the gateway stored the objects: the router reads them back from the same place. */
@@ -31,6 +33,7 @@ export function loadRouterSettings(env: NodeJS.ProcessEnv = process.env): Router
   }
   return {
     httpPort: environment.httpPort,
+    httpBind: environment.httpBind,
     logLevel: environment.logLevel,
     production,
     storageLocation: environment.storageLocation,

@@ -7,7 +7,7 @@ export async function startWorklistProcess(): Promise<void> {
   const settings = loadWorklistSettings();
   const logger = createLogger('worklist-process', settings.logLevel);
   const worklist = await createWorklistApp(settings, logger);
-  await worklist.app.listen(settings.httpPort, '::');
+  await worklist.app.listen(settings.httpPort, settings.httpBind);
   closeOnSignals(() => worklist.close(), logger);
-  logger.info({ httpPort: settings.httpPort, nats: settings.natsUrl !== undefined, find: settings.find }, 'HTTP endpoints ready (/api/v1/worklist/items, /api/docs, /health/live, /health/ready, /metrics)');
+  logger.info({ httpPort: settings.httpPort, httpBind: settings.httpBind, nats: settings.natsUrl !== undefined, find: settings.find }, 'HTTP endpoints ready (/api/v1/worklist/items, /api/docs, /health/live, /health/ready, /metrics)');
 }

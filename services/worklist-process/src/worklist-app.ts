@@ -1,9 +1,8 @@
 import { openDatabase, type Database } from '@dicom-router/persistence';
-import { PinoNestLogger, resolveApiToken, setUpOpenApi, type Logger } from '@dicom-router/service-runtime';
+import { createServiceApp, resolveApiToken, setUpOpenApi, type Logger } from '@dicom-router/service-runtime';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import type { WorklistSettings } from './worklist-settings';
 import { WORKLIST_API_DESCRIPTION, WORKLIST_ENTITIES, WORKLIST_MIGRATIONS } from './worklist.module';
@@ -17,7 +16,7 @@ export interface WorklistApp {
 }
 
 /** Opens the database (migrating it) and NATS, resolves the token, builds the Nest app with OpenAPI. */
-export async function createWorklistApp(settings: Omit<WorklistSettings, 'httpPort' | 'logLevel'>, logger: Logger): Promise<WorklistApp> {
+export async function createWorklistApp(settings: Omit<WorklistSettings, 'httpPort' | 'httpBind' | 'logLevel'>, logger: Logger): Promise<WorklistApp> {
   const database = await openDatabase({
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
@@ -29,11 +28,8 @@ export async function createWorklistApp(settings: Omit<WorklistSettings, 'httpPo
   try {
     const apiToken = await resolveApiToken(settings.apiToken, settings.dataDir, logger);
     if (settings.natsUrl) nc = await connect({ servers: settings.natsUrl.split(','), name: 'worklist-process', maxReconnectAttempts: -1 });
-    const app = await NestFactory.create(AppModule.register({ database, apiToken, logger, find: settings.find, nats: nc }), {
-      logger: new PinoNestLogger(logger),
-      // Bodies are read by the endpoints themselves, in the DICOM media types.
-      bodyParser: false,
-    });
+    // Bodies are read by the endpoints themselves, in the DICOM media types.
+    const app = await createServiceApp(AppModule.register({ database, apiToken, logger, find: settings.find, nats: nc }), logger, { readJsonBodies: false });
     setUpOpenApi(app, 'worklist-process', WORKLIST_API_DESCRIPTION);
     await app.init();
     const connection = nc;

@@ -3,6 +3,8 @@ import type { FindSettings } from './application/find-settings';
 
 export interface WorklistSettings {
   readonly httpPort: number;
+  /** HTTP_BIND: the address HTTP listens on. */
+  readonly httpBind: string;
   readonly logLevel: LogLevel;
   /** Absent: the embedded database under `dataDir`. */
   readonly databaseUrl?: string;
@@ -20,6 +22,7 @@ export function loadWorklistSettings(env: NodeJS.ProcessEnv = process.env): Work
   const production = loadProduction(environment.productionConfig);
   return {
     httpPort: environment.httpPort,
+    httpBind: environment.httpBind,
     logLevel: environment.logLevel,
     databaseUrl: environment.databaseUrl,
     dataDir: environment.dataDir,

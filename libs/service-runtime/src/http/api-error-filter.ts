@@ -49,9 +49,13 @@ export abstract class ApiErrorFilter implements ExceptionFilter {
     }
     if (error instanceof HttpException) {
       const response = error.getResponse();
-      const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown }) : { message: response };
+      const fields = typeof response === 'object' && response !== null ? (response as { message?: unknown; error?: unknown; problems?: unknown }) : { message: response };
       const message = Array.isArray(fields.message) ? fields.message.join('; ') : String(fields.message ?? error.message);
-      return { ...make(error.getStatus(), message), ...(typeof fields.error === 'string' ? { error: fields.error } : {}) };
+      return {
+        ...make(error.getStatus(), message),
+        ...(typeof fields.error === 'string' ? { error: fields.error } : {}),
+        ...(Array.isArray(fields.problems) && fields.problems.length > 0 ? { problems: fields.problems } : {}),
+      };
     }
     this.logger.error({ err: error }, 'request failed');
     return make(HttpStatus.INTERNAL_SERVER_ERROR, 'the request failed on the server; see the service log');

@@ -1,24 +1,27 @@
-import { BadRequestException, Body, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { Body, Delete, Get, HttpCode, Inject, NotFoundException, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { describeProblems, type FieldProblem, invalidRequest, QueryParameter, QueryParameters, ValidQuery } from '@dicom-router/service-runtime';
 import type { FilerSettings } from '../filer-settings';
 import { FilerRuntime } from '../infrastructure/filer-runtime';
 import type { QueuedDocument } from '../infrastructure/queue-store';
 import { FILER_SETTINGS } from '../tokens';
-import { parseFilter, parseLimit, RestController, type FilterQuery } from './rest-controller';
+import { FILTER_PARAMETERS, parseFilter, requireFilterOrAll, RestController, type FilterQuery } from './rest-controller';
 
-const FILTER_QUERIES = [
-  ApiQuery({ name: 'filer', required: false }),
-  ApiQuery({ name: 'status', required: false, enum: ['Queued', 'Ignored', 'Delivered', 'Errored'] }),
-  ApiQuery({ name: 'session', required: false, description: 'Association id the documents arrived on' }),
-  ApiQuery({ name: 'since', required: false, description: 'ISO 8601; queued at or after' }),
-  ApiQuery({ name: 'until', required: false, description: 'ISO 8601; queued before' }),
-];
+const REQUEUE_FIELDS = ['filer', 'session', 'since', 'until'] as const;
 
-function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const d of decorators) d(target, key, descriptor);
-  };
-}
+/** The body of POST /documents/requeue: a filter, or `all: true` alone. */
+const REQUEUE_BODY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    filer: FILTER_PARAMETERS.filer.schema,
+    session: FILTER_PARAMETERS.session.schema,
+    since: { ...FILTER_PARAMETERS.since.schema, description: 'Queued at or after' },
+    until: { ...FILTER_PARAMETERS.until.schema, description: 'Queued before' },
+    all: { type: 'boolean', description: 'Requeue without a filter: every Errored document, and every Queued one' },
+  },
+  example: { filer: 'to-pacs', since: '2026-01-31T08:00:00Z' },
+};
 
 /** The queue as operators see it: browse, count, requeue, purge. */
 @RestController('documents', 'documents')
@@ -34,18 +37,15 @@ export class DocumentsController {
 
   @Get()
   @ApiOperation({ summary: 'Documents by filer, status, session and time, oldest first' })
-  @applyAll(FILTER_QUERIES)
-  @ApiQuery({ name: 'limit', required: false, description: '1-1000, default 100' })
-  @ApiQuery({ name: 'offset', required: false })
-  list(@Query() query: FilterQuery & { limit?: string; offset?: string }): Promise<QueuedDocument[]> {
-    const filter = parseFilter(query, this.filers);
-    return this.runtime.store.list(filter, Math.max(1, parseLimit(query.limit, 100, 1000, 'limit')), parseLimit(query.offset, 0, 1e9, 'offset'));
+  @QueryParameters({ ...FILTER_PARAMETERS, limit: QueryParameter.integer(1, 1000, { default: 100 }), offset: QueryParameter.integer(0, 1e9, { default: 0 }) })
+  list(@ValidQuery() query: FilterQuery & { limit: number; offset: number }): Promise<QueuedDocument[]> {
+    return this.runtime.store.list(parseFilter(query, this.filers), query.limit, query.offset);
   }
 
   @Get('counts')
   @ApiOperation({ summary: 'Documents per filer and status' })
-  @ApiQuery({ name: 'filer', required: false })
-  async counts(@Query() query: FilterQuery): Promise<Record<string, Record<string, number>>> {
+  @QueryParameters({ filer: FILTER_PARAMETERS.filer })
+  async counts(@ValidQuery() query: FilterQuery): Promise<Record<string, Record<string, number>>> {
     const filter = parseFilter({ filer: query.filer }, this.filers);
     const out: Record<string, Record<string, number>> = {};
     for (const name of filter.filer ? [filter.filer] : this.filers) out[name] = { Queued: 0, Ignored: 0, Delivered: 0, Errored: 0 };
@@ -73,36 +73,45 @@ export class DocumentsController {
   @Post('requeue')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Send Errored documents, and Queued ones whose retries were exhausted, again: those matching the filter in the body (filer, session, since, until); an empty body means all',
+    summary: 'Send Errored documents, and Queued ones whose retries were exhausted, again: those matching the filter in the body (filer, session, since, until); every one only with {"all": true} and no filter',
   })
+  @ApiBody({ schema: REQUEUE_BODY })
   @ApiOkResponse({ description: '{ requeued: number }' })
   async requeue(@Body() body: unknown): Promise<{ requeued: number }> {
-    const filter = parseFilter(objectBody(body), this.filers, { statusAllowed: false });
+    const { all, ...fields } = requeueBody(body);
+    const filter = parseFilter(fields, this.filers, { statusAllowed: false });
+    requireFilterOrAll(filter, all, 'requeue', REQUEUE_FIELDS.join(', '), '{"all": true}');
     const requeued = await this.runtime.store.requeue(filter);
     this.runtime.wake();
     return { requeued };
   }
 
   @Delete()
-  @ApiOperation({ summary: 'Purge documents matching the filter; without status only Ignored, Delivered and Errored ones (Queued only when asked for)' })
-  @applyAll(FILTER_QUERIES)
-  async purge(@Query() query: FilterQuery): Promise<{ purged: number }> {
-    return { purged: await this.runtime.store.purge(parseFilter(query, this.filers)) };
+  @ApiOperation({
+    summary: 'Purge documents matching the filter; without status only Ignored, Delivered and Errored ones (Queued only when asked for); without a filter, only with all=true',
+  })
+  @QueryParameters({ ...FILTER_PARAMETERS, all: QueryParameter.boolean({ description: 'Purge without a filter: every Ignored, Delivered and Errored document' }) })
+  async purge(@ValidQuery() query: FilterQuery & { all?: boolean }): Promise<{ purged: number }> {
+    const { all, ...fields } = query;
+    const filter = parseFilter(fields, this.filers);
+    requireFilterOrAll(filter, all, 'purge', Object.keys(FILTER_PARAMETERS).join(', '), 'all=true');
+    return { purged: await this.runtime.store.purge(filter) };
   }
 }
 
-function objectBody(body: unknown): FilterQuery {
-  if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body))) {
-    const value = (body ?? {}) as Record<string, unknown>;
-    const unknownKeys = Object.keys(value).filter((k) => !['filer', 'session', 'since', 'until'].includes(k));
-    const notText = Object.entries(value).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
-    if (unknownKeys.length || notText.length) {
-      throw new BadRequestException({
-        message: 'the request is not valid',
-        problems: [...unknownKeys.map((k) => `${k}: not a filter (filer, session, since, until)`), ...notText.map((k) => `${k}: must be a string`)],
-      });
-    }
-    return value as FilterQuery;
+/** The requeue body: a JSON object of text filters and the `all` flag; no body at all is an empty filter. */
+function requeueBody(body: unknown): FilterQuery & { all?: boolean } {
+  if (body !== undefined && (body === null || typeof body !== 'object' || Array.isArray(body))) {
+    throw invalidRequest('the body must be a JSON object: a filter (filer, session, since, until), or {"all": true}', [{ field: 'body', message: 'a JSON object' }]);
   }
-  throw new BadRequestException({ message: 'the request is not valid', problems: ['body: a JSON object with filer, session, since, until'] });
+  const value = (body ?? {}) as Record<string, unknown>;
+  const problems: FieldProblem[] = [];
+  for (const [key, field] of Object.entries(value)) {
+    if (key === 'all') {
+      if (typeof field !== 'boolean') problems.push({ field: key, message: 'must be true or false' });
+    } else if (!(REQUEUE_FIELDS as readonly string[]).includes(key)) problems.push({ field: key, message: `not a filter (${REQUEUE_FIELDS.join(', ')}) nor all` });
+    else if (typeof field !== 'string') problems.push({ field: key, message: 'must be a string' });
+  }
+  if (problems.length > 0) throw invalidRequest(`the body is not valid: ${describeProblems(problems)}`, problems);
+  return value as FilterQuery & { all?: boolean };
 }

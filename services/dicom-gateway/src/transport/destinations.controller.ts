@@ -1,11 +1,11 @@
-import { Controller, HttpCode, NotFoundException, Param, Post, UseGuards } from '@nestjs/common';
-import { BearerTokenGuard } from '@dicom-router/service-runtime';
+import { Controller, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { RestApi } from '@dicom-router/service-runtime';
 import { DeliveryError, type EchoOutcome } from '@dicom-router/destinations';
 import { Destinations } from '../infrastructure/destinations/destinations';
 
 /** REST for destinations (DESIGN.md §4: under /api/v1, bearer token). */
 @Controller('api/v1/destinations')
-@UseGuards(BearerTokenGuard)
+@RestApi()
 export class DestinationsController {
   constructor(private readonly destinations: Destinations) {}
 

@@ -1,5 +1,5 @@
-import { BadRequestException, Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
-import { BearerTokenGuard } from '@dicom-router/service-runtime';
+import { BadRequestException, Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
+import { RestApi } from '@dicom-router/service-runtime';
 import { RuleSet } from '@dicom-router/routing-rules';
 import {
   DryRunInputError,
@@ -13,7 +13,7 @@ import { GATEWAY_SETTINGS } from '../tokens';
 
 /** REST for routing rules (DESIGN.md §4: under /api/v1, bearer token). */
 @Controller('api/v1/routes')
-@UseGuards(BearerTokenGuard)
+@RestApi()
 export class RoutesController {
   private readonly dryRun: RouteDryRunUseCase;
 

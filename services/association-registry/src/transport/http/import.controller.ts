@@ -1,10 +1,10 @@
-import { Body, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery } from '@nestjs/swagger';
+import { Body, HttpStatus, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConflictResponse, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { QueryParameter, QueryParameters, ValidQuery } from '@dicom-router/service-runtime';
 import type { HttpRequest, HttpResponse } from './http-types';
 import { CreateForAllSopClasses } from '../../application/create-for-all-sop-classes/create-for-all-sop-classes.use-case';
 import { ImportAssociation } from '../../application/import-association/import-association.use-case';
 import type { Association } from '../../domain/association';
-import { ValidationError } from '../../domain/errors';
 import { IMPORT_MAX_BYTES } from '../../domain/import-file';
 import { AssociationDto, CreateForAllDto, ErrorDto } from './dto';
 import { RestController } from './rest-controller';
@@ -24,22 +24,22 @@ export class ImportController {
   })
   @ApiConsumes('text/plain')
   @ApiBody({ schema: { type: 'string', example: '1.2.840.10008.1.1\n1.2.840.10008.5.1.4.31\\1.2.840.10008.1.2.1\n' } })
-  @ApiQuery({ name: 'callingAet', example: 'ENS-SCU' })
-  @ApiQuery({ name: 'calledAet', example: 'MWL-SCP' })
-  @ApiQuery({ name: 'overwrite', required: false, type: Boolean, description: 'Replace the contexts of an existing association' })
+  @QueryParameters({
+    // Loose here: the AE title rules (16 characters, the character set) are the association's, and it names them.
+    callingAet: QueryParameter.text(64, { required: true, expected: 'an AE title', example: 'ENS-SCU' }),
+    calledAet: QueryParameter.text(64, { required: true, expected: 'an AE title', example: 'MWL-SCP' }),
+    overwrite: QueryParameter.boolean({ default: false, description: 'Replace the contexts of an existing association' }),
+  })
   @ApiCreatedResponse({ type: AssociationDto, description: 'Created' })
   @ApiOkResponse({ type: AssociationDto, description: 'Existing association replaced (overwrite=true)' })
   @ApiConflictResponse({ type: ErrorDto, description: 'The association exists and overwrite is not true' })
   async import(
     @Req() req: HttpRequest,
     @Res({ passthrough: true }) res: HttpResponse,
-    @Query('callingAet') callingAet: unknown,
-    @Query('calledAet') calledAet: unknown,
-    @Query('overwrite') overwrite: unknown,
+    @ValidQuery() query: { callingAet: string; calledAet: string; overwrite: boolean },
   ): Promise<Association> {
-    const replace = parseFlag(overwrite);
     const content = await readTextBody(req, IMPORT_MAX_BYTES);
-    const result = await this.importAssociation.execute({ content, callingAet, calledAet, overwrite: replace });
+    const result = await this.importAssociation.execute({ content, callingAet: query.callingAet, calledAet: query.calledAet, overwrite: query.overwrite });
     res.status(result.created ? HttpStatus.CREATED : HttpStatus.OK);
     return result.association;
   }
@@ -52,10 +52,4 @@ export class ImportController {
   createAll(@Body() body: unknown): Promise<Association> {
     return this.createForAll.execute(body);
   }
-}
-
-function parseFlag(value: unknown): boolean {
-  if (value === undefined || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ValidationError('overwrite must be true or false', [{ field: 'overwrite', message: 'must be true or false' }]);
 }

@@ -1,5 +1,6 @@
-import { applyDecorators, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiQuery } from '@nestjs/swagger';
+import { Get, Query } from '@nestjs/common';
+import { ApiOkResponse } from '@nestjs/swagger';
+import { QueryParameter, QueryParameters } from '@dicom-router/service-runtime';
 import type { DictionaryEntry, SopClass, TransferSyntax } from '@dicom-router/dicom-reference';
 import { BrowseReference, Page, PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '../../application/browse-reference/browse-reference.use-case';
 import { DictionaryPageDto, SyntaxPageDto } from './dto';
@@ -7,11 +8,11 @@ import { RestController } from './rest-controller';
 
 /** The query every table takes: a case-insensitive filter on any column, then a page. */
 const PagedTable = () =>
-  applyDecorators(
-    ApiQuery({ name: 'filter', required: false, description: 'Case-insensitive text found in any column' }),
-    ApiQuery({ name: 'limit', required: false, type: Number, description: `1–${PAGE_MAX_LIMIT}, default ${PAGE_DEFAULT_LIMIT}` }),
-    ApiQuery({ name: 'offset', required: false, type: Number }),
-  );
+  QueryParameters({
+    filter: QueryParameter.text(200, { description: 'Case-insensitive text found in any column' }),
+    limit: QueryParameter.integer(1, PAGE_MAX_LIMIT, { default: PAGE_DEFAULT_LIMIT }),
+    offset: QueryParameter.integer(0, Number.MAX_SAFE_INTEGER, { default: 0 }),
+  });
 
 @RestController('', 'reference data (PS3.6)')
 export class ReferenceController {

@@ -1,23 +1,20 @@
-import { applyDecorators, Controller, ParseUUIDPipe, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { applyDecorators, Controller, ParseUUIDPipe, UseFilters } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { ValidationError } from '../../domain/errors';
-import { BearerTokenGuard } from '@dicom-router/service-runtime';
+import { RestApi } from '@dicom-router/service-runtime';
 import { ErrorDto } from './dto';
 import { ErrorFilter } from './error.filter';
 
 /** DESIGN.md §4: REST lives under /api/v1 (health and metrics do not). */
 export const API_PREFIX = 'api/v1';
 
-/** A REST controller: under /api/v1, bearer token required, errors as ErrorBody JSON. */
+/** A REST controller: under /api/v1, bearer token required, query checked, errors as ErrorBody JSON. */
 export function RestController(path: string, tag: string): ClassDecorator {
   return applyDecorators(
     Controller(path ? `${API_PREFIX}/${path}` : API_PREFIX),
-    UseGuards(BearerTokenGuard),
+    RestApi({ errorType: ErrorDto }),
     UseFilters(ErrorFilter),
     ApiTags(tag),
-    ApiBearerAuth(),
-    ApiUnauthorizedResponse({ type: ErrorDto, description: 'No or a wrong bearer token' }),
-    ApiBadRequestResponse({ type: ErrorDto, description: 'The request is not valid; `problems` says where' }),
   );
 }
 

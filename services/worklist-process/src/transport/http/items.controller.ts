@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Query, Req, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Put, Req, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { IncomingMessage } from 'node:http';
-import { BearerTokenGuard } from '@dicom-router/service-runtime';
+import { QueryParameter, QueryParameters, RestApi, ValidQuery } from '@dicom-router/service-runtime';
 import { ImportArchive } from '../../application/manage-items/import-archive.use-case';
 import { ManageItems } from '../../application/manage-items/manage-items.use-case';
 import { ValidationError } from '../../application/errors';
@@ -29,10 +29,9 @@ const ITEM_SCHEMA = {
 
 /** REST over worklist items (DESIGN.md §4: /api/v1, bearer token, OpenAPI). */
 @Controller('api/v1/worklist/items')
-@UseGuards(BearerTokenGuard)
+@RestApi()
 @UseFilters(ErrorFilter)
 @ApiTags('worklist')
-@ApiBearerAuth()
 export class ItemsController {
   constructor(
     private readonly manage: ManageItems,
@@ -60,11 +59,10 @@ export class ItemsController {
 
   @Get()
   @ApiOperation({ summary: 'List worklist items, oldest first' })
-  @ApiQuery({ name: 'offset', required: false, type: Number })
-  @ApiQuery({ name: 'limit', required: false, type: Number, description: '1–1000, default 100' })
+  @QueryParameters({ offset: QueryParameter.integer(0, Number.MAX_SAFE_INTEGER, { default: 0 }), limit: QueryParameter.integer(1, 1000, { default: 100 }) })
   @ApiOkResponse({ description: '{ total, items }' })
-  list(@Query('offset') offset?: string, @Query('limit') limit?: string): Promise<{ total: number; items: StoredItem[] }> {
-    return this.manage.list(integer('offset', offset, 0, 0, Number.MAX_SAFE_INTEGER), integer('limit', limit, 100, 1, 1000));
+  list(@ValidQuery() query: { offset: number; limit: number }): Promise<{ total: number; items: StoredItem[] }> {
+    return this.manage.list(query.offset, query.limit);
   }
 
   @Get(':id')
@@ -91,11 +89,4 @@ export class ItemsController {
   delete(@Param('id', ITEM_ID) id: string): Promise<void> {
     return this.manage.delete(id);
   }
-}
-
-function integer(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new ValidationError(`${name} must be an integer from ${min} to ${max}`);
-  return n;
 }
