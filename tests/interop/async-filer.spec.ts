@@ -10,11 +10,11 @@
  * two files: that is how duplicates at a destination are counted.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { readFileMetaInformation } from '@dicom-router/dicom-data';
 import { DicomClient, Status } from '@dicom-router/dicom-network';
 import { startAsyncFiler, type AsyncFilerHandle } from '../support/async-filer';
+import { startWebhookReceiver } from '../support/webhook';
 import { startStorescp, storescu, type StorescpPeer } from '../support/dcmtk';
 import { startGateway, type GatewayHandle } from '../support/gateway';
 import { startNatsServer, type NatsServerHandle } from '../support/nats-server';
@@ -137,8 +137,7 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
   let filerEnv: Record<string, string>;
   const extraPeers: StorescpPeer[] = [];
   // ALERT_WEBHOOK_URL receiver: the alerts POSTed to it.
-  const webhookAlerts: { type: string; data: Record<string, unknown> }[] = [];
-  let webhook: http.Server;
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
   // SMTP_URL receiver: Python's standard-library SMTP server, printing every message it receives.
   let smtp: ManagedProcess;
 
@@ -209,15 +208,7 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
       NATS_URL: nats.url,
     };
     gateway = await startGateway({ production, env: { ...shared, DATABASE_URL: gatewayDb.url } });
-    webhook = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        webhookAlerts.push(JSON.parse(body) as { type: string; data: Record<string, unknown> });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+    webhook = await startWebhookReceiver();
     const smtpPort = await getFreePort();
     smtp = spawnProcess(requireTool('python3'), ['-u', '-W', 'ignore', '-m', 'smtpd', '-n', '-c', 'DebuggingServer', `127.0.0.1:${smtpPort}`], { name: `smtpd(${smtpPort})` });
     await waitForPort(smtpPort, { process: smtp, timeoutMs: 10_000 });
@@ -225,7 +216,7 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
       SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
       ALERT_EMAIL_FROM: 'dicom-router@example.org',
       ALERT_EMAIL_TO: 'pacs-admin@example.org',
-      ALERT_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as { port: number }).port}/alerts`,
+      ALERT_WEBHOOK_URL: webhook.url,
       ...shared,
       DATABASE_URL: filerDb.url,
       PRODUCTION_CONFIG: path.join(gateway.dir, 'production.yaml'),
@@ -338,8 +329,8 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
       expect(alerts).toHaveLength(1);
       expect(alerts[0].data).toMatchObject({ severity: 'error', kind: 'retries-exhausted', details: { filer: 'to-dead', destination: 'dead', sessionId: docs[0].sessionId, attempts: 3 } });
       // The same alert went to the webhook, once.
-      expect(webhookAlerts.filter((a) => (a.data['details'] as Record<string, unknown>)['filer'] === 'to-dead')).toHaveLength(1);
-      expect(webhookAlerts[0]).toMatchObject({ type: 'dicom.alert.v1', data: { kind: 'retries-exhausted' } });
+      expect(webhook.alerts.filter((a) => (a.data['details'] as Record<string, unknown>)['filer'] === 'to-dead')).toHaveLength(1);
+      expect(webhook.alerts[0]).toMatchObject({ type: 'dicom.alert.v1', data: { kind: 'retries-exhausted' } });
       // And by e-mail, once.
       await waitFor('alert e-mail', async () => smtp.stdout().includes('MESSAGE FOLLOWS'), 10_000);
       expect(smtp.stdout().match(/MESSAGE FOLLOWS/g)).toHaveLength(1);
@@ -353,9 +344,12 @@ describe('async routing: gateway and async-filer over NATS, S3 and PostgreSQL', 
       await waitFor('to-dead delivered', async () => (await documents(filer, 'filer=to-dead')).every((d) => d.status === 'Delivered'), 30_000);
       expect(countBy(receivedUids(back)).size).toBe(5);
       // A bad filter is refused, naming the problem; nothing changes.
-      const bad = await filer.api<{ problems: string[] }>('POST', '/api/v1/documents/requeue', { filer: 'nope', since: 'yesterday' });
+      const bad = await filer.api<{ problems: unknown[] }>('POST', '/api/v1/documents/requeue', { filer: 'nope', since: 'yesterday' });
       expect(bad.status).toBe(400);
-      expect(bad.body.problems).toEqual(['filer: no filer is named "nope"', 'since: an ISO 8601 date-time (got "yesterday")']);
+      expect(bad.body.problems).toEqual([
+        { field: 'filer', message: 'no filer is named "nope"' },
+        { field: 'since', message: 'an ISO 8601 date-time (got "yesterday")' },
+      ]);
       expect((await filer.api('GET', '/api/v1/documents?status=Lost')).status).toBe(400);
       expect((await filer.api('POST', '/api/v1/documents/999999999/requeue')).status).toBe(404);
       expect((await filer.api('GET', '/api/v1/documents/not-a-number')).status).toBe(404);
@@ -551,4 +545,88 @@ describe('async routing in the all-in-one process (embedded defaults)', () => {
     }, 30_000);
     expect(docs.map((d) => d.sopInstanceUid).sort()).toEqual(instances.map((i) => i.sopInstanceUid).sort());
   }, 90_000);
+});
+
+describe('the all-in-one process after a crash', () => {
+  const dir = tempDir('async-filer-crash');
+  const token = 'crash-filer-token';
+  let webhook: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let storescp: StorescpPeer;
+  let gateway: GatewayHandle | undefined;
+  let production: object;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    storescp = await startStorescp({ aet: 'STORE-SCP', extraArgs: ['-uf', '--accept-all'] });
+    webhook = await startWebhookReceiver();
+    production = {
+      listeners: [{ name: 'main', port: await getFreePort(), localAet: 'ASYNC-ROUTER', remoteAets: ['STORESCU'], mode: 'async', target: ['to-storescp', 'to-nowhere'] }],
+      destinations: [destination('storescp', storescp.port, 'STORE-SCP'), destination('nowhere', await getFreePort(), 'NOWHERE', { connectTimeoutSeconds: 1 })],
+      filers: [
+        { name: 'to-storescp', destination: 'storescp', retryCount: 2, backoffSeconds: 1 },
+        { name: 'to-nowhere', destination: 'nowhere', retryCount: 1, backoffSeconds: 1 },
+      ],
+      associations: [
+        { name: 'modality', callingAet: 'STORESCU', calledAet: 'ASYNC-ROUTER', presentationContexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: TRANSFER_SYNTAXES }] },
+      ],
+    };
+    env = {
+      DATA_DIR: path.join(dir, 'data'),
+      API_TOKEN: token,
+      // Far beyond the test: only the restart itself may end the session.
+      ASYNC_FILER_SESSION_IDLE_SECONDS: '600',
+      ALERT_WEBHOOK_URL: webhook.url,
+    };
+    gateway = await startGateway({ production, env });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (process.env['ASYNC_FILER_TEST_LOG']) fs.writeFileSync(`${process.env['ASYNC_FILER_TEST_LOG']}.crash`, gateway?.process.output() ?? '');
+    await gateway?.stop();
+    await storescp?.stop();
+    webhook?.close();
+  });
+
+  it('delivers every acknowledged instance of an association cut by SIGKILL right after the restart, and alerts through the webhook', async () => {
+    const running = gateway as GatewayHandle;
+    // The hosted filer reads the same settings as async-filer alone.
+    expect(await running.waitForLog((r) => r['msg'] === 'async-filer consuming events and delivering queued documents', 10_000)).toMatchObject({
+      sessionIdleSeconds: 600,
+      alerts: ['webhook'],
+    });
+    const instances = ['CT', 'MR', 'CT', 'US', 'CT'].map((modality) => syntheticInstance({ modality, pixelBytes: 4 * 1024 }));
+    const association = await DicomClient.connect({
+      host: '127.0.0.1',
+      port: running.listenerPorts['main'],
+      connectTimeoutMs: 3000,
+      callingAet: 'STORESCU',
+      calledAet: 'ASYNC-ROUTER',
+      implementation: { classUid: '2.25.100030543585475866236183110513822956206', versionName: 'CRASH_TEST' },
+      presentationContexts: [{ abstractSyntax: SECONDARY_CAPTURE, transferSyntaxes: TRANSFER_SYNTAXES }],
+    });
+    const statuses: number[] = [];
+    try {
+      for (const instance of instances) statuses.push((await association.store(instance)).status);
+      // Mid-association: no A-RELEASE, no A-ABORT ever reaches the filer.
+      process.kill(running.pid, 'SIGKILL');
+    } finally {
+      association.abort();
+    }
+    expect(statuses).toEqual(instances.map(() => Status.Success));
+    expect((await running.process.stop()).signal).toBe('SIGKILL');
+    expect(receivedUids(storescp)).toEqual([]);
+
+    const restartedAt = Date.now();
+    gateway = await startGateway({ production, env });
+    await waitFor('every acknowledged instance at storescp', async () => instances.every((i) => receivedUids(storescp).includes(i.sopInstanceUid)), 110_000);
+    const deliveredMs = Date.now() - restartedAt;
+    process.stdout.write(`all-in-one after SIGKILL: ${instances.length} acknowledged instances delivered ${deliveredMs} ms after the restart began (idle timeout 600 s)\n`);
+    expect(deliveredMs).toBeLessThan(60_000);
+    expect(countBy(receivedUids(storescp))).toEqual(new Map(instances.map((i) => [i.sopInstanceUid, 1])));
+    expect(gateway.logRecords().some((r) => r['msg'] === 'sessions left open by the previous process ended: their documents are delivered now' && r['sessions'] === 1)).toBe(true);
+
+    // The session's copy for a destination that never answers runs out of retries: the alert reaches the webhook.
+    const alert = await waitFor('alert at the webhook', async () => webhook.alerts.find((a) => (a.data['details'] as Record<string, unknown> | undefined)?.['filer'] === 'to-nowhere'), 60_000);
+    expect(alert).toMatchObject({ type: 'dicom.alert.v1', data: { kind: 'retries-exhausted' } });
+  }, 240_000);
 });

@@ -366,6 +366,96 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     expect(storedEventsFor(collector.events(), during.sopInstanceUid)).toHaveLength(1);
   });
 
+  /** Stores `count` generated instances on one association; the statuses and how long they took. */
+  async function storeOnOneAssociation(count: number): Promise<{ statuses: number[]; uids: ReturnType<typeof newUids>[]; ms: number; associationId?: string }> {
+    const uids = Array.from({ length: count }, newUids);
+    const dataSets = uids.map((u) => largeCtDataSet(u, 64, 64).bytes());
+    const association = await connect();
+    const statuses: number[] = [];
+    const started = performance.now();
+    try {
+      for (const [i, u] of uids.entries()) {
+        const { status } = await association.store({ sopClassUid: CT_IMAGE_STORAGE, sopInstanceUid: u.sopInstanceUid, transferSyntaxUid: EXPLICIT_VR_LITTLE_ENDIAN, dataSet: dataSets[i] });
+        statuses.push(status);
+      }
+    } finally {
+      await association.release();
+    }
+    return { statuses, uids, ms: performance.now() - started };
+  }
+
+  async function breakerMetrics(): Promise<{ open: number; opened: number; closed: number }> {
+    const text = await (await fetch(`http://127.0.0.1:${gateway.httpPort}/metrics`)).text();
+    const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);
+    return {
+      open: value(/^dicom_event_bus_breaker_open (\d+)/m),
+      opened: value(/^dicom_event_bus_breaker_transitions_total\{to="open"\} (\d+)/m),
+      closed: value(/^dicom_event_bus_breaker_transitions_total\{to="closed"\} (\d+)/m),
+    };
+  }
+
+  it('during a NATS outage stores at close to normal speed on one association, and publishes every event once, in order, when NATS returns', async () => {
+    const COUNT = 50;
+    const normal = await storeOnOneAssociation(COUNT);
+    expect(normal.statuses).toEqual(Array(COUNT).fill(Status.Success));
+    const before = await breakerMetrics();
+    expect(before.open).toBe(0);
+    const logsBefore = gateway.logRecords().length;
+
+    await natsProxy.close();
+    let first: Awaited<ReturnType<typeof storeOnOneAssociation>>;
+    let outage: Awaited<ReturnType<typeof storeOnOneAssociation>>;
+    let during: Awaited<ReturnType<typeof breakerMetrics>>;
+    try {
+      // The lost connection (or else the first publish, timing out) opens the breaker ...
+      first = await storeOnOneAssociation(1);
+      // ... after which stores go straight to the outbox, and the association's release follows them there.
+      outage = await storeOnOneAssociation(COUNT);
+      during = await breakerMetrics();
+    } finally {
+      await natsProxy.open();
+    }
+    const rate = (r: { ms: number }, n: number) => ((n * 1000) / r.ms).toFixed(1);
+    process.stdout.write(
+      `C-STORE on one association: ${rate(normal, COUNT)}/s with NATS up; during the outage the first took ${first.ms.toFixed(0)} ms, then ${COUNT} in ${outage.ms.toFixed(0)} ms (${rate(outage, COUNT)}/s)\n`,
+    );
+    expect(first.statuses).toEqual([Status.Success]);
+    expect(outage.statuses).toEqual(Array(COUNT).fill(Status.Success));
+    expect(outage.ms).toBeLessThan(5_000);
+    expect(during).toEqual({ open: 1, opened: before.opened + 1, closed: before.closed });
+
+    // NATS back: the relay publishes the outbox and the breaker closes.
+    const all = [...first.uids, ...outage.uids].map((u) => u.sopInstanceUid);
+    const events = await collector.waitUntil((got) => all.every((uid) => storedEventsFor(got, uid).length >= 1), 40_000, 'stored events relayed after NATS returned');
+    const deadline = Date.now() + 20_000;
+    while ((await breakerMetrics()).open !== 0 && Date.now() < deadline) await sleep(200);
+    expect(await breakerMetrics()).toEqual({ open: 0, opened: before.opened + 1, closed: before.closed + 1 });
+    expect(gateway.logRecords().slice(logsBefore).filter((r) => /^event bus (unavailable|answers again)/.test(String(r['msg']))).map((r) => String(r['msg']).split(':')[0])).toEqual([
+      'event bus unavailable',
+      'event bus answers again and the outbox is published',
+    ]);
+
+    // Each instance once, and the association's release after every instance stored on it.
+    const stored = outage.uids.map((u) => storedEventsFor(events, u.sopInstanceUid));
+    expect(stored.map((list) => list.length)).toEqual(Array(COUNT).fill(1));
+    const associationId = stored[0][0].event.data.associationId as string;
+    const [released] = await collector.waitUntil(
+      (got) => got.some((e) => e.subject === 'dicom.events.association.released.v1' && e.event.data.associationId === associationId),
+      20_000,
+      'released event of the association stored on during the outage',
+    ).then((got) => got.filter((e) => e.subject === 'dicom.events.association.released.v1' && e.event.data.associationId === associationId));
+    expect(Math.max(...stored.map((list) => list[0].seq))).toBeLessThan(released.seq);
+    // In the order they were stored.
+    expect(stored.map((list) => list[0].seq)).toEqual([...stored.map((list) => list[0].seq)].sort((a, b) => a - b));
+
+    // Direct again: a store after the breaker closed is announced at once.
+    const next = await storeOnOneAssociation(1);
+    expect(next.statuses).toEqual([Status.Success]);
+    await collector.waitUntil((got) => storedEventsFor(got, next.uids[0].sopInstanceUid).length === 1, 5_000, 'stored event published directly');
+    await sleep(1000);
+    expect(all.map((uid) => storedEventsFor(collector.events(), uid).length)).toEqual(Array(COUNT + 1).fill(1));
+  }, 120_000);
+
   it('with neither NATS nor the outbox database reachable answers A700H, withdraws the object and announces nothing', async () => {
     const uids = newUids();
     await natsProxy.close();

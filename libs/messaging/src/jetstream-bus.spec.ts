@@ -289,4 +289,34 @@ describe('NATS unavailable', () => {
       await proxy.close();
     }
   });
+
+  it('tells disconnect listeners as soon as the connection is lost, every time', async () => {
+    const proxy = new TcpProxy(Number(new URL(NATS_URL).port || 4222));
+    const port = await proxy.open();
+    try {
+      const b = await bus({ servers: `nats://127.0.0.1:${port}`, reconnectTimeWaitMs: 100 });
+      const lost: string[] = [];
+      const stop = b.onDisconnect((server) => lost.push(server));
+      const waitForLost = async (count: number) => {
+        const deadline = Date.now() + 5_000;
+        while (lost.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      };
+      await proxy.close();
+      await waitForLost(1);
+      expect(lost).toEqual([`127.0.0.1:${port}`]);
+      await proxy.open(port);
+      await b.publish(storedEvent());
+      await proxy.close();
+      await waitForLost(2);
+      expect(lost).toHaveLength(2);
+      stop();
+      await proxy.open(port);
+      await b.publish(storedEvent());
+      await proxy.close();
+      await new Promise((r) => setTimeout(r, 500));
+      expect(lost).toHaveLength(2);
+    } finally {
+      await proxy.close();
+    }
+  });
 });

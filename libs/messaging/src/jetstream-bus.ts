@@ -46,6 +46,8 @@ const PUBLISH_BACKOFF_MS = 100;
 
 export class JetStreamBus implements EventBus {
   readonly #subscriptions = new Set<Subscription>();
+  readonly #disconnectListeners = new Set<(server: string) => void>();
+  #watchingStatus = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -90,6 +92,33 @@ export class JetStreamBus implements EventBus {
       `event ${event.id} (${event.type}) not confirmed by NATS within ${this.publishTimeoutMs} ms: ${describe(lastError)}`,
       { cause: lastError },
     );
+  }
+
+  /**
+   * Calls `listener` each time the connection to NATS is lost. A publish in the gap waits for the
+   * reconnect or its timeout; a caller with another place for its events can stop trying at once.
+   * Returns the function that removes the listener.
+   */
+  onDisconnect(listener: (server: string) => void): () => void {
+    this.#disconnectListeners.add(listener);
+    if (!this.#watchingStatus) {
+      this.#watchingStatus = true;
+      void this.watchStatus();
+    }
+    return () => this.#disconnectListeners.delete(listener);
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type !== 'disconnect') continue;
+      for (const listener of this.#disconnectListeners) {
+        try {
+          listener(status.server);
+        } catch {
+          // One listener's failure is not the connection's concern.
+        }
+      }
+    }
   }
 
   async subscribe(filter: string, consumer: EventConsumer): Promise<Subscription> {

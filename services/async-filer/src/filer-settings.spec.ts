@@ -1,5 +1,5 @@
 import { ConfigError } from '@dicom-router/config';
-import { loadFilerSettings } from './filer-settings';
+import { loadFilerOptions, loadFilerSettings } from './filer-settings';
 
 const base = { NATS_URL: 'nats://127.0.0.1:4222', DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test', DATA_DIR: '/tmp/async-filer-settings' };
 
@@ -45,5 +45,24 @@ describe('loadFilerSettings', () => {
   it('sends alerts by e-mail when SMTP_URL, ALERT_EMAIL_FROM and ALERT_EMAIL_TO are set', () => {
     const settings = loadFilerSettings({ ...base, SMTP_URL: 'smtp://mail:25', ALERT_EMAIL_FROM: 'router@example.org', ALERT_EMAIL_TO: 'a@example.org, b@example.org' });
     expect(settings.alertEmail).toEqual({ smtpUrl: 'smtp://mail:25', from: 'router@example.org', to: ['a@example.org', 'b@example.org'] });
+  });
+});
+
+describe('loadFilerOptions (the filer hosted in the all-in-one process)', () => {
+  it('reads the same tuning and alert variables, without NATS_URL or DATABASE_URL', () => {
+    const env = { DATA_DIR: base.DATA_DIR, ASYNC_FILER_SESSION_IDLE_SECONDS: '30', ASYNC_FILER_POLL_MS: '200', ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/alerts' };
+    const options = loadFilerOptions(env);
+    expect(options).toMatchObject({ sessionIdleMs: 30_000, pollMs: 200, alertWebhookUrl: 'http://127.0.0.1:9/alerts', leaseMs: 30_000 });
+    // The standalone loader reads the very same values.
+    const { production, ...standalone } = loadFilerSettings({ ...env, NATS_URL: base.NATS_URL, DATABASE_URL: base.DATABASE_URL });
+    const { production: hostedProduction, ...hosted } = options;
+    expect(standalone).toMatchObject(hosted);
+    expect(hostedProduction).toEqual(production);
+  });
+
+  it('reports bad values the same way', () => {
+    expect(() => loadFilerOptions({ DATA_DIR: base.DATA_DIR, ASYNC_FILER_SESSION_IDLE_SECONDS: '5' })).toThrow(
+      'ASYNC_FILER_SESSION_IDLE_SECONDS: must be an integer from 10 to 604800 (got "5")',
+    );
   });
 });

@@ -24,6 +24,11 @@ export interface FilerModuleOptions {
   readonly natsUrl?: string;
   /** Hosted: the host's bus, resolved once it is connected. */
   readonly bus?: Promise<EventBus>;
+  /**
+   * The associations feeding the queue live in this process (the all-in-one): a session still open
+   * when the filer starts belonged to a process that is gone, and is ended at once.
+   */
+  readonly sessionsEndWithHost?: boolean;
 }
 
 /**
@@ -43,7 +48,7 @@ export class FilerModule {
         { provide: API_TOKEN, useValue: options.apiToken },
         ...(options.natsUrl ? [{ provide: NATS_URL, useValue: options.natsUrl }] : []),
         // Wrapped: Nest would await a bare promise while resolving providers, before the host's bus exists.
-        ...(options.bus ? [{ provide: FILER_BUS, useValue: { bus: options.bus } }] : []),
+        ...(options.bus ? [{ provide: FILER_BUS, useValue: { bus: options.bus, sessionsEndWithHost: options.sessionsEndWithHost ?? false } }] : []),
         BearerTokenGuard,
         // Hosted, the host's registry already carries the process's default metrics, and merges this one in.
         { provide: FilerMetrics, useFactory: () => new FilerMetrics(options.bus ? new Registry() : processMetricsRegistry()) },

@@ -5,10 +5,11 @@ import type { Database } from '@dicom-router/persistence';
 import type { Logger } from '@dicom-router/service-runtime';
 import { FilerModule } from './filer.module';
 import { FilerMetrics } from './infrastructure/filer-metrics';
-import { FILER_DEFAULTS, type FilerOptions } from './filer-settings';
+import type { FilerOptions } from './filer-settings';
 
 export interface HostedFilerOptions {
-  readonly settings: Pick<FilerOptions, 'production' | 'storageLocation' | 's3' | 'tls'>;
+  /** From loadFilerOptions(): the same variables, read the same way, as the standalone service. */
+  readonly options: FilerOptions;
   /** The host's database, opened with FILER_QUEUE_MIGRATIONS beside its outbox. */
   readonly database: Database;
   readonly apiToken: string;
@@ -24,6 +25,9 @@ const HOST_BUS_LINK = Symbol('HOST_BUS_LINK');
  * itself: the filer module (queue, delivery, REST under /api/v1/documents and /api/v1/filers) and a
  * provider that hands it the host's event bus. One process, one embedded database: its transactions
  * are serialised by the database itself, so one delivery worker needs no row locks to be safe.
+ *
+ * Every association of the process died with it: at start, the hosted filer ends the sessions still
+ * open in the queue (FilerModuleOptions.sessionsEndWithHost), and their documents go at once.
  */
 export function hostedFilerParts(options: HostedFilerOptions): {
   imports: DynamicModule[];
@@ -36,11 +40,12 @@ export function hostedFilerParts(options: HostedFilerOptions): {
   return {
     imports: [
       FilerModule.register({
-        options: { ...FILER_DEFAULTS, ...options.settings },
+        options: options.options,
         database: options.database,
         apiToken: options.apiToken,
         logger: options.logger,
         bus,
+        sessionsEndWithHost: true,
       }),
     ],
     providers: [

@@ -12,6 +12,9 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Each forwarded pair, for stall() and resume(). */
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private stalled = false;
   private boundPort = 0;
 
   constructor(
@@ -40,8 +43,13 @@ export class TcpProxy {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      const pair = { client, upstream };
+      this.pairs.add(pair);
+      if (!this.stalled) forward(pair);
+      client.on('close', () => {
+        upstream.destroy();
+        this.pairs.delete(pair);
+      });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
@@ -50,13 +58,42 @@ export class TcpProxy {
     return this.boundPort;
   }
 
-  /** Cuts every forwarded connection and stops listening: the port refuses connections. */
+  /**
+   * Stops forwarding without closing anything: connections stay open and every request goes
+   * unanswered, as with a server that hangs or a network that drops packets.
+   */
+  stall(): void {
+    this.stalled = true;
+    for (const { client, upstream } of this.pairs) {
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      client.pause();
+      upstream.pause();
+    }
+  }
+
+  /** Forwards again after stall(), what was held back first. */
+  resume(): void {
+    this.stalled = false;
+    for (const pair of this.pairs) forward(pair);
+  }
+
+  /**
+   * Cuts every forwarded connection, dropping what a stall held back, and stops listening: the port
+   * refuses connections. open() forwards again.
+   */
   async close(): Promise<void> {
+    this.stalled = false;
     for (const socket of this.sockets) socket.destroy();
     const server = this.server;
     this.server = null;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+function forward({ client, upstream }: { client: Socket; upstream: Socket }): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
 }
 
 /** A port nothing listens on. */

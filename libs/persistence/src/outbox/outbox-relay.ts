@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   /** Told about every failed drain; the relay keeps going. */
   onError: (error: unknown) => void;
   /**
+   * Told after every drain that published all it claimed (possibly nothing): the bus answers, which
+   * is what a breaker of the direct path waits for.
+   */
+  onDrained?: (published: number) => void;
+  /**
    * Published rows are kept this long (default one hour), for inspection, then deleted so the table
    * stays small. JetStream's own record is the event stream. 0 deletes a row as soon as it is
    * published: one cheap delete instead of an update now and a delete later.
@@ -116,8 +121,13 @@ export class OutboxRelay {
 
   private async tick(): Promise<void> {
     try {
-      await this.drainOnce();
+      const published = await this.drainOnce();
       this.#failures = 0;
+      try {
+        this.options.onDrained?.(published);
+      } catch {
+        // A throwing listener must not stop the relay.
+      }
     } catch (err) {
       this.#failures++;
       try {

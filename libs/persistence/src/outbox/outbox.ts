@@ -50,6 +50,15 @@ export class Outbox {
     });
   }
 
+  /**
+   * Whether any row is still to be published, including rows another replica's relay holds locked
+   * while it publishes them (a plain read does not skip locked rows).
+   */
+  async hasUnpublished(): Promise<boolean> {
+    const rows = (await this.db.run((m) => m.query(`SELECT 1 FROM outbox_event WHERE published_at IS NULL LIMIT 1`))) as unknown[];
+    return rows.length > 0;
+  }
+
   private async writeWaiting(): Promise<void> {
     this.#writing = true;
     while (this.#waiting.length > 0) {

@@ -18,6 +18,11 @@ export class EventIntake {
     private readonly store: QueueStore,
     private readonly logger: Logger,
     private readonly onDue: () => void,
+    /**
+     * Hosted in the process that holds the associations: a stored event made before this process
+     * started (a previous one's, left in the outbox) belongs to an association that died with it.
+     */
+    private readonly associationsGoneBefore?: number,
   ) {}
 
   async handle(event: CloudEventJson): Promise<void> {
@@ -39,12 +44,19 @@ export class EventIntake {
     // A file intake has no association: each of its instances is a session of its own, due at once.
     const fromIntake = data.source !== 'association';
     const sessionId = fromIntake ? `${data.source}:${event.id}` : (data.associationId as string);
-    const inserted = await this.store.enqueue(data, sessionId, documents, fromIntake);
+    const endedAs = fromIntake ? 'released' : this.associationGone(event) ? 'aborted' : null;
+    const inserted = await this.store.enqueue(data, sessionId, documents, endedAs);
     this.logger.debug(
       { sopInstanceUid: data.sopInstanceUid, sessionId, filers: documents.map((d) => `${d.filer}:${d.status}`), inserted },
       'instance queued',
     );
-    if (fromIntake) this.onDue();
+    if (endedAs) this.onDue();
+  }
+
+  private associationGone(event: CloudEventJson): boolean {
+    if (this.associationsGoneBefore === undefined) return false;
+    const time = Date.parse(event.time);
+    return Number.isFinite(time) && time < this.associationsGoneBefore;
   }
 
   private async ended(associationId: unknown, how: 'released' | 'aborted'): Promise<void> {

@@ -35,6 +35,7 @@ export class FilerRuntime implements OnApplicationBootstrap, OnApplicationShutdo
   private worker: DeliveryWorker | null = null;
   private notifier: AlertNotifier | null = null;
   private consuming = false;
+  private readonly startedAt: number;
 
   constructor(
     @Inject(FILER_SETTINGS) private readonly settings: FilerOptions,
@@ -42,8 +43,11 @@ export class FilerRuntime implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(FILER_DATABASE) database: Database,
     private readonly metrics: FilerMetrics,
     @Optional() @Inject(NATS_URL) private readonly natsUrl?: string,
-    @Optional() @Inject(FILER_BUS) private readonly hostBus?: { bus: Promise<EventBus> },
+    @Optional() @Inject(FILER_BUS) private readonly hostBus?: { bus: Promise<EventBus>; sessionsEndWithHost: boolean },
   ) {
+    // Before the host's listeners open (they start after this module's hooks): whatever was stored
+    // earlier was stored by a previous process.
+    this.startedAt = Date.now();
     this.store = new QueueStore(database);
     metrics.countQueueWith(() => this.store.counts());
   }
@@ -86,7 +90,9 @@ export class FilerRuntime implements OnApplicationBootstrap, OnApplicationShutdo
       { filers: settings.production.filers, leaseMs: settings.leaseMs, sessionIdleMs: settings.sessionIdleMs, pollMs: settings.pollMs, concurrency: settings.concurrency, onAlert: () => relay?.nudge() },
     );
     const worker = this.worker;
-    const intake = new EventIntake(new Dispatcher(settings.production), this.store, logger, () => worker.wake());
+    const sessionsEndWithHost = this.hostBus?.sessionsEndWithHost === true;
+    if (sessionsEndWithHost) await this.endSessionsOfPreviousProcess();
+    const intake = new EventIntake(new Dispatcher(settings.production), this.store, logger, () => worker.wake(), sessionsEndWithHost ? this.startedAt : undefined);
     // One durable consumer over the whole event namespace (nats-server 2.9 has one filter per
     // consumer): stored events and the association's end arrive in the order they were published.
     this.subscription = await this.bus.subscribe(`${EVENT_SUBJECT_PREFIX}.>`, {
@@ -96,9 +102,25 @@ export class FilerRuntime implements OnApplicationBootstrap, OnApplicationShutdo
     this.worker.start();
     this.consuming = true;
     logger.info(
-      { consumer: settings.consumerName, worker: this.worker.owner, filers: settings.production.filers.map((f) => `${f.name}→${f.destination}`) },
+      {
+        consumer: settings.consumerName,
+        worker: this.worker.owner,
+        filers: settings.production.filers.map((f) => `${f.name}→${f.destination}`),
+        sessionIdleSeconds: settings.sessionIdleMs / 1000,
+        alerts: [...(settings.alertWebhookUrl ? ['webhook'] : []), ...(settings.alertEmail ? ['e-mail'] : [])],
+      },
       'async-filer consuming events and delivering queued documents',
     );
+  }
+
+  /**
+   * The host's associations died with its previous process (PS3.8 §7.1.4: a lost transport
+   * connection is an A-P-ABORT), so no release will ever come for a session still open: each is
+   * ended now and its documents go without waiting out the idle timeout.
+   */
+  private async endSessionsOfPreviousProcess(): Promise<void> {
+    const ended = await this.store.endOpenSessions('aborted');
+    if (ended > 0) this.logger.info({ sessions: ended }, 'sessions left open by the previous process ended: their documents are delivered now');
   }
 
   /** New work may be due (requeue, resume). */

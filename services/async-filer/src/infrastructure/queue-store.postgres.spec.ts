@@ -49,10 +49,33 @@ async function claimed(owner: string, filer: string, leaseMs = 10_000, idleMs = 
 const queued = (filer: string) => [{ filer, destination: 'pacs', status: 'Queued' as const, remark: '' }];
 
 describe('QueueStore on PostgreSQL', () => {
+  it('ends every session still open when the associations died with their process, and no other', async () => {
+    await store.enqueue(stored('gone-1'), 'gone-1', queued('f-gone'), null);
+    await store.enqueue(stored('gone-2'), 'gone-2', queued('f-gone'), null);
+    await store.enqueue(stored('done-1'), 'done-1', queued('f-gone'), null);
+    await store.sessionEnded('done-1', 'released');
+    expect(await store.endOpenSessions('aborted')).toBeGreaterThanOrEqual(2);
+    const sessions = (await database.run((m) => m.query(`SELECT session_id, ended FROM filer_session WHERE session_id LIKE 'gone-%' OR session_id = 'done-1' ORDER BY session_id`))) as unknown[];
+    expect(sessions).toEqual([
+      { session_id: 'done-1', ended: 'released' },
+      { session_id: 'gone-1', ended: 'aborted' },
+      { session_id: 'gone-2', ended: 'aborted' },
+    ]);
+    const due = new Set<string>();
+    for (let batch = await store.claim('a', ['f-gone'], 10_000, 3_600_000); batch; batch = await store.claim('a', ['f-gone'], 10_000, 3_600_000)) due.add(batch.sessionId);
+    expect(due).toEqual(new Set(['gone-1', 'gone-2', 'done-1']));
+    expect(await store.endOpenSessions('aborted')).toBe(0);
+  });
+
+  it('ends the session with the instance when told it is gone', async () => {
+    await store.enqueue(stored('late'), 'late', queued('f-late'), 'aborted');
+    expect(await store.claim('a', ['f-late'], 10_000, 3_600_000)).toEqual({ filer: 'f-late', sessionId: 'late', retries: 0 });
+  });
+
   it('writes a redelivered stored event once and makes the batch due only after the session ended', async () => {
     const event = stored('s1');
-    expect(await store.enqueue(event, 's1', queued('f1'), false)).toBe(1);
-    expect(await store.enqueue(event, 's1', queued('f1'), false)).toBe(0);
+    expect(await store.enqueue(event, 's1', queued('f1'), null)).toBe(1);
+    expect(await store.enqueue(event, 's1', queued('f1'), null)).toBe(0);
     expect(await store.claim('a', ['f1'], 10_000, 3_600_000)).toBeNull();
     await store.sessionEnded('s1', 'released');
     expect(await store.claim('a', ['f1'], 10_000, 3_600_000)).toEqual({ filer: 'f1', sessionId: 's1', retries: 0 });
@@ -61,8 +84,8 @@ describe('QueueStore on PostgreSQL', () => {
   it('writes every filer’s document of one event at once, and a file intake’s session is due at once', async () => {
     const event = stored('intake:e1');
     const documents = [...queued('f9'), { filer: 'f9-ignored', destination: 'pacs', status: 'Ignored' as const, remark: 'condition false' }];
-    expect(await store.enqueue(event, 'intake:e1', documents, true)).toBe(2);
-    expect(await store.enqueue(event, 'intake:e1', documents, true)).toBe(0);
+    expect(await store.enqueue(event, 'intake:e1', documents, 'released')).toBe(2);
+    expect(await store.enqueue(event, 'intake:e1', documents, 'released')).toBe(0);
     expect(await store.claim('a', ['f9'], 10_000, 3_600_000)).toEqual({ filer: 'f9', sessionId: 'intake:e1', retries: 0 });
     expect(await store.claim('a', ['f9-ignored'], 10_000, 3_600_000)).toEqual({ filer: 'f9-ignored', sessionId: 'intake:e1', retries: 0 });
     const rows = await database.run((m) => m.query(`SELECT filer, status, remark, calling_aet FROM filer_document WHERE session_id = 'intake:e1' ORDER BY filer`));
@@ -73,7 +96,7 @@ describe('QueueStore on PostgreSQL', () => {
   });
 
   it('never gives one batch to two owners while the lease holds, and gives it to another once it expired', async () => {
-    await store.enqueue(stored('s2'), 's2', queued('f2'), false);
+    await store.enqueue(stored('s2'), 's2', queued('f2'), null);
     await store.sessionEnded('s2', 'released');
     const [first, second] = await Promise.all([store.claim('a', ['f2'], 1_000, 3_600_000), store.claim('b', ['f2'], 1_000, 3_600_000)]);
     expect([first, second].filter((c) => c !== null)).toHaveLength(1);
@@ -89,8 +112,8 @@ describe('QueueStore on PostgreSQL', () => {
   });
 
   it('counts attempts per session attempt, retries later, parks with one alert and requeues on request', async () => {
-    await store.enqueue(stored('s3'), 's3', queued('f3'), false);
-    await store.enqueue(stored('s3'), 's3', queued('f3'), false);
+    await store.enqueue(stored('s3'), 's3', queued('f3'), null);
+    await store.enqueue(stored('s3'), 's3', queued('f3'), null);
     await store.sessionEnded('s3', 'released');
     let batch = await claimed('a', 'f3');
     expect((await store.startAttempt(batch)).map((d) => d.attempts)).toEqual([1, 1]);
@@ -109,14 +132,14 @@ describe('QueueStore on PostgreSQL', () => {
   });
 
   it('delivers a session whose release was never seen once it has been idle long enough', async () => {
-    await store.enqueue(stored('s4'), 's4', queued('f4'), false);
+    await store.enqueue(stored('s4'), 's4', queued('f4'), null);
     expect(await store.claim('a', ['f4'], 10_000, 60_000)).toBeNull();
     await new Promise((r) => setTimeout(r, 50));
     expect(await store.claim('a', ['f4'], 10_000, 10)).toMatchObject({ sessionId: 's4' });
   });
 
   it('keeps a batch pending when another replica queues a late document of it while it is being finished', async () => {
-    await store.enqueue(stored('s8'), 's8', queued('f8'), false);
+    await store.enqueue(stored('s8'), 's8', queued('f8'), null);
     await store.sessionEnded('s8', 'released');
     const batch = await claimed('a', 'f8');
     const [doc] = await store.startAttempt(batch);
@@ -152,8 +175,8 @@ describe('QueueStore on PostgreSQL', () => {
 
   it('removes a completed session only when asked, and keeps it while anything is Errored', async () => {
     for (const [session, filer] of [['s5', 'keep'], ['s6', 'remove'], ['s7', 'remove']] as const) {
-      await store.enqueue(stored(session), session, [...queued(filer), { filer: `${filer}-x`, destination: 'pacs', status: 'Ignored', remark: '' }], false);
-      await store.enqueue(stored(session), session, queued(filer), false);
+      await store.enqueue(stored(session), session, [...queued(filer), { filer: `${filer}-x`, destination: 'pacs', status: 'Ignored', remark: '' }], null);
+      await store.enqueue(stored(session), session, queued(filer), null);
       await store.sessionEnded(session, 'released');
     }
     const finish = async (filer: string, remove: boolean, errorFirst: boolean) => {

@@ -4,6 +4,9 @@ import type { EntityManager } from 'typeorm';
 import type { DispatchedDocument } from '../domain/dispatch';
 import type { DocumentStatus } from '../domain/document-status';
 
+/** How a session ended: A-RELEASE, or A-ABORT (also: its connection died with the gateway process). */
+export type SessionEnd = 'released' | 'aborted';
+
 /** A row of the queue as the REST API shows it. */
 export interface QueuedDocument {
   id: string;
@@ -105,8 +108,11 @@ export class QueueStore {
     this.outbox = new Outbox(database);
   }
 
-  /** Writes the rows of one stored instance; a redelivered event changes nothing (unique key). */
-  async enqueue(stored: InstanceStoredV1, sessionId: string, documents: readonly DispatchedDocument[], releasedNow: boolean): Promise<number> {
+  /**
+   * Writes the rows of one stored instance; a redelivered event changes nothing (unique key).
+   * `endedAs` ends the session with it: a file intake's instance, or an association known to be gone.
+   */
+  async enqueue(stored: InstanceStoredV1, sessionId: string, documents: readonly DispatchedDocument[], endedAs: SessionEnd | null): Promise<number> {
     // One statement, atomic on its own: the stored event is acknowledged once it returns, and on the
     // embedded database the C-STORE waits for it (publishDurably), so every round trip counts.
     const rows = (await this.database.run((m) =>
@@ -126,7 +132,7 @@ export class QueueStore {
            ON CONFLICT (filer, session_id) DO UPDATE SET pending = TRUE, last_enqueued_at = now()
            WHERE NOT filer_batch.pending OR filer_batch.last_enqueued_at < now() - interval '1 second'
          ), ended AS (
-           INSERT INTO filer_session (session_id, ended) SELECT $5, 'released' WHERE $11::boolean
+           INSERT INTO filer_session (session_id, ended) SELECT $5, $11::varchar WHERE $11::varchar IS NOT NULL
            ON CONFLICT (session_id) DO NOTHING
          )
          SELECT count(*)::int AS inserted FROM documents`,
@@ -141,7 +147,7 @@ export class QueueStore {
           stored.storage.key,
           stored.storage.sha256,
           stored.callingAet,
-          releasedNow,
+          endedAs,
         ],
       ),
     )) as unknown;
@@ -149,10 +155,31 @@ export class QueueStore {
   }
 
   /** The association ended (A-RELEASE or A-ABORT): its batches may go. */
-  async sessionEnded(sessionId: string, how: 'released' | 'aborted'): Promise<void> {
+  async sessionEnded(sessionId: string, how: SessionEnd): Promise<void> {
     await this.database.transaction(async (m) => {
       await this.markEnded(m, sessionId, how);
       await m.query(`UPDATE filer_batch SET pending = TRUE WHERE session_id = $1`, [sessionId]);
+    });
+  }
+
+  /**
+   * Ends every session still open: for a host whose associations all died with its previous
+   * process. Returns how many sessions it ended; their batches are due at once.
+   */
+  async endOpenSessions(how: SessionEnd): Promise<number> {
+    return this.database.transaction(async (m) => {
+      const ended = rowsOf<{ session_id: string }>(
+        await m.query(
+          `INSERT INTO filer_session (session_id, ended)
+           SELECT DISTINCT b.session_id, $1::varchar FROM filer_batch b
+           WHERE NOT EXISTS (SELECT 1 FROM filer_session s WHERE s.session_id = b.session_id)
+           ON CONFLICT (session_id) DO NOTHING
+           RETURNING session_id`,
+          [how],
+        ),
+      ).map((r) => r.session_id);
+      if (ended.length > 0) await m.query(`UPDATE filer_batch SET pending = TRUE WHERE session_id = ANY($1::text[])`, [ended]);
+      return ended.length;
     });
   }
 

@@ -1,6 +1,10 @@
-import { eventSource, makeEvent, type AssociationV1, type EventKey } from '@dicom-router/contracts';
+import { eventSource, makeEvent, type AssociationV1, type CloudEventJson, type EventKey } from '@dicom-router/contracts';
 import type { AbortInfo, AssociateRqPdu, AssociationInfo, AssociationRejection } from '@dicom-router/dicom-network';
-import type { EventBus } from '@dicom-router/messaging';
+
+/** Where the events go: the bus, or whatever keeps them in order behind the stored events. */
+export interface LifecyclePublisher {
+  publish(event: CloudEventJson): Promise<unknown>;
+}
 
 type LifecycleKey = Extract<EventKey, 'associationAccepted' | 'associationRejected' | 'associationReleased' | 'associationAborted'>;
 
@@ -12,7 +16,7 @@ export class AssociationEvents {
   private readonly source = eventSource('dicom-gateway');
 
   constructor(
-    private readonly bus: EventBus,
+    private readonly bus: LifecyclePublisher,
     private readonly listener: string,
     private readonly onFailure: (error: unknown, key: LifecycleKey) => void,
   ) {}

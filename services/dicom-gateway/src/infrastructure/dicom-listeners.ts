@@ -15,7 +15,7 @@ import { AssociationEvents } from '../application/association-events';
 import { VerificationService } from '../application/verification.service';
 import { GatewaySettings, ListenerSettings } from '../gateway-settings';
 import { GATEWAY_SETTINGS, LOGGER } from '../tokens';
-import { GatewayEventBus } from './event-bus';
+import { DurableEvents } from './durable-events';
 import { GatewayMetrics } from './gateway-metrics';
 import { RegistryNegotiation } from './negotiation/registry-negotiation';
 import { StoreInstances } from './store-instances';
@@ -46,7 +46,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly verification: VerificationService,
     private readonly metrics: GatewayMetrics,
-    private readonly bus: GatewayEventBus,
+    private readonly durableEvents: DurableEvents,
     private readonly storeInstances: StoreInstances,
     private readonly registryNegotiation: RegistryNegotiation,
     private readonly worklistQueries: WorklistQueries,
@@ -201,7 +201,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
   /** Association trace as structured log lines (trace verbosity 0: lifecycle, 1: +DIMSE, 2: +PDUs). */
   private observer(listener: ListenerSettings): AssociationObserver {
     const log = this.logger.child({ listener: listener.name });
-    const events = new AssociationEvents(this.bus.events, listener.name, (err, key) =>
+    const events = new AssociationEvents({ publish: (event) => this.durableEvents.tell(event) }, listener.name, (err, key) =>
       log.warn({ err: err instanceof Error ? err.message : String(err), event: key }, 'association event not published'),
     );
     const gauge = this.metrics.activeAssociations.labels(listener.name);

@@ -28,6 +28,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly eventBusBreakerOpen = new Gauge({
+    name: 'dicom_event_bus_breaker_open',
+    help: '1 while the event bus is held to be down and events go straight to the outbox, else 0.',
+    registers: [this.registry],
+  });
+
+  readonly eventBusBreakerTransitions = new Counter({
+    name: 'dicom_event_bus_breaker_transitions_total',
+    help: 'Changes of the event bus breaker, by the state entered (open, closed).',
+    labelNames: ['to'] as const,
+    registers: [this.registry],
+  });
+
   readonly dimseRequests = new Counter({
     name: 'dicom_dimse_requests_total',
     help: 'DIMSE requests served, by listener, command and status category.',
