@@ -1,7 +1,7 @@
 // Applies the database migrations of every service in this image to DATABASE_URL, then exits: the
 // Helm hook Job runs it before an upgrade rolls the pods. Services apply the same migrations at start
 // under a PostgreSQL advisory lock, so running this twice, or beside a starting pod, is harmless.
-// Migration sets: the event outbox of @dicom-router/persistence, plus every `<NAME>_MIGRATIONS` /
+// Migration sets: the event outbox and the gateway's store intents of @dicom-router/persistence, plus every `<NAME>_MIGRATIONS` /
 // `<NAME>_ENTITIES` pair exported by services/*/dist/index.js (association-registry, worklist-process,
 // async-filer). A migration exported in several sets (async-filer's FILER_MIGRATIONS repeats the
 // outbox's) is applied once.
@@ -12,7 +12,10 @@ const persistence = require('@dicom-router/persistence');
 const root = resolve(__dirname, '..');
 
 function migrationSets() {
-  const sets = [{ name: 'outbox', entities: persistence.OUTBOX_ENTITIES, migrations: persistence.OUTBOX_MIGRATIONS }];
+  const sets = [
+    { name: 'outbox', entities: persistence.OUTBOX_ENTITIES, migrations: persistence.OUTBOX_MIGRATIONS },
+    { name: 'store intents', entities: [], migrations: persistence.STORE_INTENT_MIGRATIONS },
+  ];
   const services = join(root, 'services');
   for (const service of existsSync(services) ? readdirSync(services) : []) {
     const entry = join(services, service, 'dist', 'index.js');

@@ -16,7 +16,10 @@ import { reportFaultScenario } from './fault-report';
 import { fileStorage, s3Storage, type StorageUnderTest } from './fault-storage';
 import { freshCtUids, keyOf, MODALITY_ASSOCIATION, openModalityAssociation, sha256, storeCt } from './modality';
 
-const SENT_BEFORE_KILL = 60;
+/** Kill-and-restart rounds: 1 in `npm test`, more in `npm run test:faults:long` (FAULT_ROUNDS). */
+const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 1);
+/** Each round kills once this many more instances were acked: between 20 and 80, drawn per round. */
+const ackedBeforeKill = (): number => 20 + Math.floor(Math.random() * 61);
 const MAX_INSTANCES = 400;
 const production = {
   listeners: [{ name: 'main', localAet: 'DICOM-ROUTER', remoteAets: ['MODALITY'] }],
@@ -45,30 +48,33 @@ describe.each([
     await stopAll();
   });
 
-  it('keeps every instance answered Success before the kill: stored, announced with its checksum', async () => {
+  it(`keeps every instance answered Success before each kill (${ROUNDS} round${ROUNDS === 1 ? '' : 's'}): stored, announced with its checksum`, async () => {
     const env = { ...storage.env, NATS_URL, DATABASE_URL: database.url };
-    const gateway = await startGateway({ production, env });
-    collector = await EventCollector.start();
-
     const acked: CtUids[] = [];
     const unanswered: CtUids[] = [];
     let sent = 0;
-    let killed: Promise<unknown> | undefined;
-    const association = await openModalityAssociation(gateway.dicomPort);
-    for (let i = 0; i < MAX_INSTANCES; i++) {
-      const uids = freshCtUids();
-      sent++;
-      if (acked.length === SENT_BEFORE_KILL) killed ??= gateway.process.stop({ signal: 'SIGKILL' });
-      const outcome = await storeCt(association, uids).catch(() => undefined);
-      if (outcome?.status === Status.Success) acked.push(uids);
-      else {
-        unanswered.push(uids);
-        break;
+    let gateway = await startGateway({ production, env });
+    collector = await EventCollector.start();
+    for (let round = 0; round < ROUNDS; round++) {
+      const killAfter = acked.length + ackedBeforeKill();
+      let killed: Promise<unknown> | undefined;
+      const association = await openModalityAssociation(gateway.dicomPort);
+      for (let i = 0; i < MAX_INSTANCES; i++) {
+        const uids = freshCtUids();
+        sent++;
+        if (acked.length === killAfter) killed ??= gateway.process.stop({ signal: 'SIGKILL' });
+        const outcome = await storeCt(association, uids).catch(() => undefined);
+        if (outcome?.status === Status.Success) acked.push(uids);
+        else {
+          unanswered.push(uids);
+          break;
+        }
       }
+      expect(await killed).toMatchObject({ signal: 'SIGKILL' });
+      gateway = await startGateway({ production, env });
     }
-    expect(await killed).toMatchObject({ signal: 'SIGKILL' });
+    restarted = gateway;
 
-    restarted = await startGateway({ production, env });
     const announcedSha = (events: ReceivedEvent[], sop: string) =>
       events.filter((e) => e.event.type === 'dicom.instance.stored.v1' && e.event.subject === sop).map((e) => e.event.data.storage.sha256 as string);
     await collector.waitUntil((events) => acked.every((u) => announcedSha(events, u.sopInstanceUid).length > 0), 60_000, 'a stored event for every acked instance');
@@ -84,7 +90,7 @@ describe.each([
       if (shas.length > 1) duplicates += shas.length - 1;
     }
     const orphans = (await Promise.all(unanswered.map((u) => storage.read(keyOf(u))))).filter((o) => o !== null).length;
-    reportFaultScenario(`gateway SIGKILL mid-association (${kind})`, {
+    reportFaultScenario(`gateway SIGKILL mid-association, ${ROUNDS} round(s) (${kind})`, {
       sent,
       acked: acked.length,
       stored,
@@ -92,10 +98,10 @@ describe.each([
       lost,
       duplicates,
     });
-    process.stdout.write(`  in flight at the kill: ${unanswered.length}, of which stored without an answer: ${orphans}\n`);
-    expect(acked.length).toBeGreaterThanOrEqual(SENT_BEFORE_KILL);
+    process.stdout.write(`  in flight at the kills: ${unanswered.length}, of which stored without an answer: ${orphans}\n`);
+    expect(acked.length).toBeGreaterThanOrEqual(20 * ROUNDS);
     expect(lost).toBe(0);
     // Republishing is deduplicated by Nats-Msg-Id: an event committed to the outbox and relayed once.
     expect(duplicates).toBe(0);
-  });
+  }, 60_000 + ROUNDS * 30_000);
 });

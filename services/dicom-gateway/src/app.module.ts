@@ -9,6 +9,7 @@ import { GatewayEventBus } from './infrastructure/event-bus';
 import { FileIntakes } from './infrastructure/file-intakes';
 import { ObjectStorage } from './infrastructure/object-storage';
 import { StoreInstances } from './infrastructure/store-instances';
+import { GatewayStoreIntentLog } from './infrastructure/store-intent-log';
 import { GatewayMetrics } from './infrastructure/gateway-metrics';
 import { WorklistQueries } from './infrastructure/worklist-queries/worklist-queries';
 import { API_TOKEN, BearerTokenGuard, Logger, resolveApiToken, HealthController, MetricsController, METRICS_REGISTRY, READINESS_CHECKS } from '@dicom-router/service-runtime';
@@ -57,6 +58,7 @@ export class AppModule {
         { provide: READINESS_CHECKS, useFactory: gatewayReadiness, inject: [DicomListeners, ObjectStorage] },
         GatewayEventBus,
         DurableEvents,
+        GatewayStoreIntentLog,
         StoreInstances,
         VerificationService,
         WorklistQueries,

@@ -21,6 +21,8 @@ export class ObjectStorage implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.location = createStorageLocation(settings.storageLocation, settings.s3, {
+      fileMode: settings.storageModes.file,
+      directoryMode: settings.storageModes.directory,
       onSlowMetadataCall: ({ call, ms }) =>
         this.logger.warn({ storage: this.location.description, call, ms: Math.round(ms) }, 'file storage: a metadata call was slow; open, close and rename now go through the thread pool'),
     });

@@ -3,8 +3,9 @@ import { Readable, Writable } from 'node:stream';
 import type { CloudEventJson } from '@dicom-router/contracts';
 import { readFileMetaInformation } from '@dicom-router/dicom-data';
 import { DimseFailure, Status } from '@dicom-router/dicom-network';
-import { ObjectWriter, StagedObject, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
-import { DuplicatePolicy, EventAnnouncer, StoreInstanceUseCase } from './store-instance.use-case';
+import { ObjectNotFoundError, ObjectWriter, StagedObject, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
+import { DuplicatePolicy, StoreInstanceUseCase } from './store-instance.use-case';
+import type { EventAnnouncer, StoreIntent, StoreIntentLog } from './store-intent';
 
 /** Pure unit tests of the use case's decisions, with in-memory storage and announcer. */
 
@@ -59,7 +60,11 @@ class MemoryStorage implements StorageLocation {
     });
   }
 
+  /** Told each time an object becomes visible under its key. */
+  onPlace: (key: string) => void = () => undefined;
+
   private place(key: string, bytes: Buffer): StoredObject {
+    this.onPlace(key);
     this.objects.set(key, bytes);
     this.writes++;
     return describeObject(key, bytes);
@@ -77,8 +82,10 @@ class MemoryStorage implements StorageLocation {
     return { stream, commit: () => commit(Buffer.concat(chunks)), abort: async () => undefined };
   }
 
-  async openReader(): Promise<Readable> {
-    throw new Error('not used');
+  async openReader(key: string): Promise<Readable> {
+    const object = this.objects.get(key);
+    if (!object) throw new ObjectNotFoundError(`no object at key ${key}`);
+    return Readable.from([object]);
   }
   async head(key: string) {
     const o = this.objects.get(key);
@@ -105,10 +112,35 @@ class MemoryAnnouncer implements EventAnnouncer {
   }
 }
 
+/** Intents in memory; `down` makes every call fail, as a database that is away. */
+class MemoryIntents implements StoreIntentLog {
+  readonly open = new Map<string, StoreIntent>();
+  /** What each object's key had as open intents when the object became visible. */
+  readonly heldWhenVisible: string[] = [];
+  down = false;
+  async hold(intent: StoreIntent): Promise<void> {
+    if (this.down) throw new Error('database away');
+    this.open.set(intent.eventId, intent);
+  }
+  release(eventId: string): void {
+    this.open.delete(eventId);
+  }
+  async pendingFor(key: string): Promise<StoreIntent[]> {
+    if (this.down) throw new Error('database away');
+    return [...this.open.values()].filter((i) => i.key === key);
+  }
+  async forget(eventId: string): Promise<void> {
+    if (this.down) throw new Error('database away');
+    this.open.delete(eventId);
+  }
+}
+
 function setup(duplicatePolicy: DuplicatePolicy = 'overwrite') {
   const storage = new MemoryStorage();
   const announcer = new MemoryAnnouncer();
-  const useCase = new StoreInstanceUseCase(storage, announcer, {
+  const intents = new MemoryIntents();
+  storage.onPlace = (key) => intents.heldWhenVisible.push(...[...intents.open.values()].filter((i) => i.key === key).map((i) => i.eventId));
+  const useCase = new StoreInstanceUseCase(storage, announcer, intents, {
     implementation: { classUid: '2.25.1', versionName: 'UNIT' },
     duplicatePolicy,
     leadingAttributesMaxBytes: 1024 * 1024,
@@ -121,7 +153,7 @@ function setup(duplicatePolicy: DuplicatePolicy = 'overwrite') {
       result: useCase.execute({ source: 'association', sopClassUid: CT, sopInstanceUid: sop, transferSyntaxUid: EXPLICIT_LE, dataSet: stream }),
     };
   };
-  return { storage, announcer, store };
+  return { storage, announcer, intents, store };
 }
 
 const KEY = (sop: string) => `studies/1.2.3/series/1.2.3.4/instances/${sop}.dcm`;
@@ -199,7 +231,7 @@ describe('StoreInstanceUseCase', () => {
   });
 
   it('overwrite: the re-send is announced before it replaces the earlier copy; a failed promotion keeps the earlier copy', async () => {
-    const { storage, announcer, store } = setup('overwrite');
+    const { storage, store } = setup('overwrite');
     await store('1.2.3.4.12').result;
     const first = storage.objects.get(KEY('1.2.3.4.12'));
     storage.failPromote = true;
@@ -216,5 +248,54 @@ describe('StoreInstanceUseCase', () => {
     await expect(store('1.2.3.4.13').result).rejects.toMatchObject({ status: Status.OutOfResources, message: 'storage unavailable: endpoint unreachable (ECONNREFUSED)' });
     expect(storage.writes).toBe(0);
     expect(announcer.events).toHaveLength(0);
+  });
+
+  it('holds an intent before the object becomes visible, announces under its id, then releases it', async () => {
+    const { announcer, intents, store } = setup();
+    await store('1.2.3.4.14').result;
+    expect(intents.heldWhenVisible).toHaveLength(1);
+    expect(announcer.events[0].id).toBe(intents.heldWhenVisible[0]);
+    expect(intents.open.size).toBe(0);
+  });
+
+  it('an intent log that is away does not stop a store: Success, announced', async () => {
+    const { announcer, intents, store } = setup();
+    intents.down = true;
+    expect((await store('1.2.3.4.15').result).status).toBe(Status.Success);
+    expect(announcer.events).toHaveLength(1);
+  });
+
+  it.each(['keep-first', 'reject'] as const)('%s after a crash left the object without its event: the stored copy is announced before the answer', async (policy) => {
+    const { storage, announcer, intents, store } = setup(policy);
+    // What a process killed between the object and its event leaves: the object, and its open intent.
+    announcer.fail = true;
+    storage.delete = async () => {
+      throw new Error('killed');
+    };
+    await store('1.2.3.4.16').result.catch(() => undefined);
+    expect(storage.objects.has(KEY('1.2.3.4.16'))).toBe(true);
+    expect(intents.open.size).toBe(1);
+    const [orphan] = [...intents.open.values()];
+    announcer.fail = false;
+
+    const again = store('1.2.3.4.16').result;
+    if (policy === 'reject') await expect(again).rejects.toMatchObject({ status: Status.DuplicateSopInstance });
+    else expect((await again).status).toBe(Status.Success);
+    const object = storage.objects.get(KEY('1.2.3.4.16')) as Buffer;
+    expect(announcer.events).toHaveLength(1);
+    expect(announcer.events[0]).toMatchObject({
+      id: orphan.eventId,
+      subject: '1.2.3.4.16',
+      data: { storage: { key: KEY('1.2.3.4.16'), size: object.length, sha256: createHash('sha256').update(object).digest('hex') } },
+    });
+    expect(intents.open.size).toBe(0);
+    expect(storage.writes).toBe(1);
+  });
+
+  it('keep-first when announced copies cannot be told from unannounced ones (intent log away): A700H', async () => {
+    const { intents, store } = setup('keep-first');
+    await store('1.2.3.4.17').result;
+    intents.down = true;
+    await expect(store('1.2.3.4.17').result).rejects.toMatchObject({ status: Status.OutOfResources, message: expect.stringMatching(/could not be confirmed as announced/) });
   });
 });

@@ -4,7 +4,9 @@ import { buildFileMetaInformation, keywordOfTag, LeadingAttributes, LeadingAttri
 import { DimseFailure, DimseOutcome, Status } from '@dicom-router/dicom-network';
 import type { CloudEventJson } from '@dicom-router/contracts';
 import { ObjectWriter, StorageLocation, StorageUnavailableError, StoredObject } from '@dicom-router/storage';
+import { randomUUID } from 'node:crypto';
 import { instanceKey } from './instance-key';
+import { type EventAnnouncer, ReconcileStoreIntent, type StoreIntentLog } from './store-intent';
 import { streamChunks } from './stream-chunks';
 
 const DICOM_CONTENT = { contentType: 'application/dicom' };
@@ -32,11 +34,6 @@ export interface StoreInstanceRequest {
   dataSet: Readable;
 }
 
-/** Makes an event durable (bus or outbox) or rejects. */
-export interface EventAnnouncer {
-  announce(event: CloudEventJson): Promise<void>;
-}
-
 export interface StoreInstanceSettings {
   implementation: { classUid: string; versionName: string };
   duplicatePolicy: DuplicatePolicy;
@@ -52,11 +49,16 @@ export interface StoreInstanceSettings {
  * the database outbox that the relay publishes from).
  */
 export class StoreInstanceUseCase {
+  private readonly reconcile: ReconcileStoreIntent;
+
   constructor(
     private readonly storage: StorageLocation,
     private readonly events: EventAnnouncer,
+    private readonly intents: StoreIntentLog,
     private readonly settings: StoreInstanceSettings,
-  ) {}
+  ) {
+    this.reconcile = new ReconcileStoreIntent(storage, events, intents);
+  }
 
   async execute(request: StoreInstanceRequest): Promise<StoreOutcome> {
     for (const [name, uid] of [
@@ -76,14 +78,18 @@ export class StoreInstanceUseCase {
     const existing = await this.headOrUnavailable(key);
     if (existing && this.settings.duplicatePolicy !== 'overwrite') {
       for (let next = await iterator.next(); !next.done; next = await iterator.next()) void next; // read to the end
+      // The copy that stands must have been announced: one a crash left without its event is announced now.
+      await this.settleOpenIntents(key);
       if (this.settings.duplicatePolicy === 'reject') {
         throw new DimseFailure(Status.DuplicateSopInstance, 'duplicate SOP Instance UID: already stored');
       }
-      return { status: Status.Success }; // keep-first: the stored copy stands, and was announced when stored
+      return { status: Status.Success }; // keep-first: the stored copy stands, announced
     }
 
+    const eventId = randomUUID();
     const eventFor = (stored: StoredObject): CloudEventJson =>
       makeEvent('instanceStored', this.storedEventData(request, stored, attributes, studyInstanceUid, seriesInstanceUid), {
+        id: eventId,
         source: this.settings.eventSource,
         subject: request.sopInstanceUid,
       });
@@ -101,16 +107,36 @@ export class StoreInstanceUseCase {
       return { status: Status.Success, stored: { key: staged.key, size: staged.size, sha256: staged.sha256 }, attributes };
     }
 
-    const stored = await this.writeObject(this.storage.createWriter(key, DICOM_CONTENT), request, held, iterator);
+    // The intent is written while the data set streams in, and must be durable before the object can
+    // become visible: a crash between the object and its event then leaves a trace to announce it by.
+    const intent = this.intents.hold({ eventId, key, event: eventFor({ key, size: 0, sha256: '' }) }).then(
+      () => true,
+      () => false,
+    );
+    const stored = await this.writeObject(this.storage.createWriter(key, DICOM_CONTENT), request, held, iterator, intent);
     try {
       await this.announce(eventFor(stored));
     } catch (err) {
       // Not announced means not promised: withdraw the object. The key held nothing before this store
       // (head above), so nothing anyone was promised goes with it; the modality's retry stores it anew.
-      await this.storage.delete(key).catch(() => undefined);
+      const withdrawn = await this.storage.delete(key).then(
+        () => true,
+        () => false,
+      );
+      if (withdrawn && (await intent)) this.intents.release(eventId);
       throw err;
     }
+    if (await intent) this.intents.release(eventId);
     return { status: Status.Success, stored, attributes };
+  }
+
+  /** Announces what open intents say the key holds unannounced; A700H when that cannot be done now. */
+  private async settleOpenIntents(key: string): Promise<void> {
+    try {
+      for (const intent of await this.intents.pendingFor(key)) await this.reconcile.execute(intent);
+    } catch (err) {
+      throw new DimseFailure(Status.OutOfResources, `stored copy could not be confirmed as announced: ${describe(err)}`);
+    }
   }
 
   private async announce(event: CloudEventJson): Promise<void> {
@@ -147,11 +173,13 @@ export class StoreInstanceUseCase {
     return { held, attributes: reader.result() };
   }
 
+  /** Streams the object into `writer`; `beforeVisible` is awaited before the last byte lets it commit. */
   private async writeObject<Committed extends StoredObject>(
     writer: ObjectWriter<Committed>,
     request: StoreInstanceRequest,
     held: Buffer[],
     rest: AsyncIterator<Buffer>,
+    beforeVisible?: Promise<unknown>,
   ): Promise<Committed> {
     try {
       const failed = watchErrors(writer.stream);
@@ -170,6 +198,7 @@ export class StoreInstanceUseCase {
       );
       for (const chunk of held) await write(writer.stream, chunk, failed);
       for (let next = await rest.next(); !next.done; next = await rest.next()) await write(writer.stream, next.value, failed);
+      await beforeVisible;
       await end(writer.stream, failed);
       return await writer.commit();
     } catch (err) {
