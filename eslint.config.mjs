@@ -1,7 +1,7 @@
 import nx from '@nx/eslint-plugin';
 
 /**
- * Module boundaries (STYLE.md): every project carries a scope and a type tag, and a violation fails lint.
+ * Module boundaries (docs/architecture.md §2): every project carries a scope and a type tag, and a violation fails lint.
  * - type:network  the DICOM stack: no workspace imports, no NestJS, no messaging clients
  * - type:config   configuration loading: no workspace imports
  * - type:domain   pure domain code: no transport, no NestJS, no NATS

@@ -1,5 +1,5 @@
 /**
- * C-STORE ingest, DCMTK storescu as the sender, side by side (DESIGN.md §6):
+ * C-STORE ingest, DCMTK storescu as the sender, side by side (docs/architecture.md §6):
  *   DCMTK storescp writing files   vs   the same storescp made to fsync each file before it answers
  *   (durable-fclose.c preloaded: the gateway's guarantee)   vs   the gateway on embedded defaults
  *   (filesystem storage, in-process bus)   [vs the gateway with S3 (s3rver) + NATS JetStream when --s3 is given]
@@ -177,7 +177,7 @@ function median(values: number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** DESIGN.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
+/** docs/architecture.md §6: 8 parallel associations should give at least 1.6× the throughput of one. */
 async function parallelSpeedup(scp: Scp, files: string[], perAssociation: number, parallel: number): Promise<{ one: number; many: number }> {
   // Association k sends its own slice: no instance is sent twice, by one association or by two.
   const send = (k: number) =>

@@ -1,5 +1,5 @@
 /**
- * Synchronous routing, DCMTK storescu as the modality (DESIGN.md §6 style, side by side, same run):
+ * Synchronous routing, DCMTK storescu as the modality (docs/architecture.md §6 style, side by side, same run):
  *   storescu → DCMTK storescp --ignore                               (the destination alone)
  *   storescu → gateway sync listener → storescp --ignore            (embedded defaults: the router in process)
  *   storescu → the same gateway's async listener                     (the store path alone, for comparison)

@@ -1,5 +1,5 @@
 /**
- * Modality Worklist C-FIND over a large worklist (DESIGN.md §6: 100,000 items, p95 under 100 ms):
+ * Modality Worklist C-FIND over a large worklist (docs/architecture.md §6: 100,000 items, p95 under 100 ms):
  * the query a modality sends for its day (station AE title + date), through the whole path: an SCU
  * on loopback → gateway → NATS → worklist-process → PostgreSQL, and back as Pending responses.
  *
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
     row('matches per query (mean)', (matches / queries).toFixed(1));
     row('latency p50 / p95 / p99 / max (ms)', [50, 95, 99, 100].map((p) => percentile(times, p).toFixed(1)).join(' / '));
     row('queries with a wrong answer', String(wrong));
-    row('target (DESIGN.md §6)', `p95 < 100 ms: ${percentile(times, 95) < 100 ? 'met' : 'NOT met'}`);
+    row('target (docs/architecture.md §6)', `p95 < 100 ms: ${percentile(times, 95) < 100 ? 'met' : 'NOT met'}`);
   } finally {
     await stopAll();
     await database.drop();

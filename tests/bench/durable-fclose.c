@@ -1,6 +1,6 @@
 /*
  * Bench only (bench-store.ts): preloaded into DCMTK storescp, makes every file it writes durable
- * before storescp answers the C-STORE, the guarantee the gateway gives (DESIGN.md §5): on fclose of a
+ * before storescp answers the C-STORE, the guarantee the gateway gives (docs/architecture.md §5): on fclose of a
  * regular file open for writing, fflush, fdatasync, then fsync of its directory so that the new name
  * survives a power cut too. storescp saves each object and closes it before it sends the
  * C-STORE-RSP, so the response waits for the disk exactly as the gateway's does.

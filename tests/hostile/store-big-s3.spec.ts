@@ -1,6 +1,6 @@
 /**
  * A 1 GiB instance through S3 as deployed (s3rver on loopback, NATS JetStream, PostgreSQL): the
- * gateway's RSS stays below 200 MB whatever the instance size (DESIGN.md §6), and the object S3
+ * gateway's RSS stays below 200 MB whatever the instance size (docs/architecture.md §6), and the object S3
  * holds is the one the stored event announces, byte for byte.
  *
  * s3rver runs in this process, so its own buffers never count against the gateway.

@@ -1,5 +1,5 @@
 /**
- * C-STORE under hostile conditions (DESIGN.md §5, §6): an A-ABORT halfway through a 20 MiB data set
+ * C-STORE under hostile conditions (docs/architecture.md §5, §6): an A-ABORT halfway through a 20 MiB data set
  * leaves no object and no temporary file (filesystem) or no multipart upload (S3); UIDs that could
  * steer a path are refused with a C000H-family status before anything is written; and a 1 GiB
  * instance streams through with the gateway's RSS below 200 MB.
@@ -272,7 +272,7 @@ describe('a 1 GiB instance streamed by our SCU, filesystem storage', () => {
   let database: TestDatabase;
 
   beforeAll(async () => {
-    // As deployed (DESIGN.md §3): PostgreSQL through DATABASE_URL, not the embedded server of the
+    // As deployed (docs/architecture.md §3): PostgreSQL through DATABASE_URL, not the embedded server of the
     // all-in-one process.
     database = await createTestDatabase();
     gateway = await startGateway({ production: production(['BIG-SCU']), env: { NATS_URL, DATABASE_URL: database.url } });

@@ -1,5 +1,5 @@
 /**
- * Asynchronous routing (DESIGN.md §3 async-filer, §5 guarantees): an async listener answers each
+ * Asynchronous routing (docs/architecture.md §3 async-filer, §5 guarantees): an async listener answers each
  * C-STORE as soon as the instance is durable; async-filer queues it per filer (Queued or Ignored by
  * the filer's CEL condition) and, once the association is released, delivers each filer's queued
  * documents to its destination over one association. The gateway and async-filer run as separate
@@ -512,7 +512,7 @@ describe('async routing in the all-in-one process (embedded defaults)', () => {
     expect(countBy(receivedUids(storescp))).toEqual(new Map([...instances, ...more].map((i) => [i.sopInstanceUid, 1])));
   }, 120_000);
 
-  // DESIGN.md §5: Success is a promise. On the in-process bus nothing is kept across a restart, so
+  // docs/architecture.md §5: Success is a promise. On the in-process bus nothing is kept across a restart, so
   // whatever holds the event (the filer's queue rows, or an outbox row) must be committed before the
   // response leaves; a kill the moment it arrives shows it.
   it('loses no instance answered Success when the process is killed the moment the response arrives', async () => {

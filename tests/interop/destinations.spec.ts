@@ -1,5 +1,5 @@
 /**
- * Destinations (the gateway as an SCU, DESIGN.md §3): instances stored through the gateway by DCMTK
+ * Destinations (the gateway as an SCU, docs/architecture.md §3): instances stored through the gateway by DCMTK
  * storescu (filesystem storage) are sent with the DestinationSender of @dicom-router/destinations to DCMTK storescp and
  * to Orthanc over TCP. Each destination receives the stored data set byte for byte (storescp in
  * bit-preserving mode, Orthanc through its REST API); a destination that is down, and one that does

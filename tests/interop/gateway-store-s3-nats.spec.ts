@@ -3,7 +3,7 @@
  * under the documented key with the data set bytes that went over the wire, each instance is
  * announced exactly once with a key, size and checksum that match the object in S3, republishing an
  * event is deduplicated by its Nats-Msg-Id, and neither an S3 outage nor a NATS outage ever earns a
- * success status unless the event is durable in the outbox (DESIGN.md §4, §5). Outages of S3, NATS
+ * success status unless the event is durable in the outbox (docs/architecture.md §4, §5). Outages of S3, NATS
  * and PostgreSQL are made with loopback forwarders that the gateway talks through, so the shared
  * servers keep running for the subscriber and the other suites.
  */
@@ -346,7 +346,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     const during = newUids();
     await natsProxy.close();
     const stored = await storeGenerated(during);
-    // DESIGN.md §5: the event is durable in PostgreSQL's outbox, so success is a promise kept.
+    // docs/architecture.md §5: the event is durable in PostgreSQL's outbox, so success is a promise kept.
     expect(stored.status).toBe(Status.Success);
     expect(await getObject(keyOf(during))).not.toBeNull();
     await sleep(1000);
@@ -467,7 +467,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
       await databaseProxy.open();
       await natsProxy.open();
     }
-    // DESIGN.md §5: no success without a durable event; PS3.4 B.2.3 A7xx, the reason in the Error Comment.
+    // docs/architecture.md §5: no success without a durable event; PS3.4 B.2.3 A7xx, the reason in the Error Comment.
     expect(failed.status).toBe(Status.OutOfResources);
     expect(failed.errorComment).toMatch(/event bus and outbox unavailable/);
     expect(await getObject(keyOf(uids))).toBeNull();

@@ -18,7 +18,7 @@ const IMPLICIT = '1.2.840.10008.1.2';
 const EXPLICIT = '1.2.840.10008.1.2.1';
 const TOKEN = 'registry-negotiation-test-token';
 
-/** DESIGN.md §4 with a RemoteAET pattern: JD-SCU itself, or any title starting with B validated as JD-SCU. */
+/** docs/architecture.md §4 with a RemoteAET pattern: JD-SCU itself, or any title starting with B validated as JD-SCU. */
 const production = {
   listeners: [{ name: 'main', localAet: 'ENS-SCP', remoteAets: ['JD-SCU', '?1"B".E/JD-SCU'], negotiation: 'registry', artimTimeoutSeconds: 5 }],
 };

@@ -1,5 +1,5 @@
 /**
- * Synchronous routing (DESIGN.md §3 storage-router, §5 guarantees): a sync listener answers
+ * Synchronous routing (docs/architecture.md §3 storage-router, §5 guarantees): a sync listener answers
  * storescu only after every matching destination answered. Over NATS, with the gateway and
  * storage-router as separate processes sharing S3 storage (s3rver), PostgreSQL and JetStream:
  * DCMTK storescp and Orthanc both hold every instance, byte for byte, before storescu reports

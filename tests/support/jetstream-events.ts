@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 /**
  * A subscriber to the gateway's public event stream, as another team would be: a real NATS
  * connection and a pull consumer of its own on `DICOM_EVENTS`. The NATS server is a dependency of
- * the suites (DESIGN.md §7): unreachable means a failure, never a skip.
+ * the suites (docs/architecture.md §7): unreachable means a failure, never a skip.
  */
 
 export const NATS_URL = process.env.NATS_TEST_URL ?? 'nats://127.0.0.1:4222';

@@ -1,7 +1,7 @@
 /**
  * One very large C-STORE from our own SCU (the data set generated while it is sent), with the
  * gateway's RSS sampled throughout, and the stored object hashed in one pass afterwards: what the
- * "1 GiB with RSS below 200 MB" tests (issue 4, DESIGN.md §6) share whatever the storage.
+ * "1 GiB with RSS below 200 MB" tests (issue 4, docs/architecture.md §6) share whatever the storage.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -15,7 +15,7 @@ export const S3Server = {
   },
 };
 
-/** The gateway's (or any service's) S3 environment for an s3rver endpoint (DESIGN.md §4). */
+/** The gateway's (or any service's) S3 environment for an s3rver endpoint (docs/architecture.md §4). */
 export function s3Env(endpoint: string, location: string): Record<string, string> {
   return {
     STORAGE_LOCATION: location,

@@ -25,7 +25,7 @@ function pemFile(name: string): string {
 }
 
 describe('loadEnvironment defaults (embedded `npm start`)', () => {
-  it('applies the DESIGN.md §4 defaults', () => {
+  it('applies the docs/architecture.md §4 defaults', () => {
     expect(load({})).toEqual({
       dicomPort: 11112,
       dicomTlsPort: undefined,

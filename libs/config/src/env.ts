@@ -40,7 +40,7 @@ export interface S3Settings {
   readonly forcePathStyle: boolean;
 }
 
-/** The runtime contract of DESIGN.md §4, validated and with the embedded defaults of `npm start` applied. */
+/** The runtime contract of docs/architecture.md §4, validated and with the embedded defaults of `npm start` applied. */
 export interface Environment {
   /** DICOM_PORT: the plain-TCP DICOM listener port. */
   readonly dicomPort: number;
@@ -227,7 +227,7 @@ export function loadEnvironment(
 type Lookup = <T extends string | number | boolean>(name: VariableName) => T | undefined;
 type Report = (name: VariableName, reason?: string) => void;
 
-/** DESIGN.md §4: a `file:` or `s3:` URL; a bare path is taken as a directory, which is what people type. */
+/** docs/architecture.md §4: a `file:` or `s3:` URL; a bare path is taken as a directory, which is what people type. */
 function parseStorageLocation(
   text: string | undefined,
   dataDir: string,

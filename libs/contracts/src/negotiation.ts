@@ -3,7 +3,7 @@
  * `dicom.notices.registry.changed.v1`. The gateway sends what it received in an A-ASSOCIATE-RQ
  * (PS3.8 §9.3.2) plus the listener's AE title settings; association-registry answers with the
  * A-ASSOCIATE-AC presentation context results (PS3.8 §9.3.3.2) or the A-ASSOCIATE-RJ fields
- * (PS3.8 §9.3.4, Table 9-21), decided by the rules of DESIGN.md §4.
+ * (PS3.8 §9.3.4, Table 9-21), decided by the rules of docs/architecture.md §4.
  */
 
 /** The queue group registry replicas answer negotiation requests in: one answer per request. */

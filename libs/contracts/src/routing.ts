@@ -1,5 +1,5 @@
 /**
- * Payloads of `dicom.commands.route.instance.v1` (DESIGN.md §3: a synchronous listener hands each
+ * Payloads of `dicom.commands.route.instance.v1` (docs/architecture.md §3: a synchronous listener hands each
  * stored instance to storage-router and answers the modality from one verdict).
  *
  * Durable: the gateway publishes the command to the JetStream work queue {@link ROUTE_COMMANDS_STREAM}
@@ -8,7 +8,7 @@
  * delivery events, answers on core NATS at `replyTo` with a {@link RouteVerdictV1}, and only then
  * acknowledges. A router that dies mid-way leaves the command unacknowledged and JetStream redelivers
  * it to another replica: delivery is at-least-once, and destinations see a repeated C-STORE of the
- * same SOP Instance (DESIGN.md §5: consumers are idempotent by SOP Instance UID, destination, checksum).
+ * same SOP Instance (docs/architecture.md §5: consumers are idempotent by SOP Instance UID, destination, checksum).
  */
 
 /** The work-queue stream of route commands: each command is removed once a router acknowledges it. */

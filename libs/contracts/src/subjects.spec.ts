@@ -16,7 +16,7 @@ describe('event subjects', () => {
     expect(subjectOfType(type)).toBe(subject);
   });
 
-  it('lists exactly the nine DESIGN.md §4 subjects, each versioned and inside the stream', () => {
+  it('lists exactly the nine docs/architecture.md §4 subjects, each versioned and inside the stream', () => {
     const subjects = Object.values(EVENT_SUBJECTS);
     expect(subjects).toHaveLength(9);
     expect(new Set(subjects).size).toBe(9);

@@ -1,5 +1,5 @@
 /**
- * NATS subjects of the public event API (DESIGN.md §4). A subject's last part carries the payload
+ * NATS subjects of the public event API (docs/architecture.md §4). A subject's last part carries the payload
  * version: a breaking change to a payload is a new subject (`….v2`) published beside the old one.
  */
 export const EVENT_SUBJECTS = {

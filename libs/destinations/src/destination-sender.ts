@@ -39,7 +39,7 @@ const CONTEXT_RESULTS: Readonly<Record<number, string>> = {
 };
 
 /**
- * Sends stored instances to the destinations of production.yaml (DESIGN.md §3, the SCU side of
+ * Sends stored instances to the destinations of production.yaml (docs/architecture.md §3, the SCU side of
  * dicom-gateway): one DestinationPool per destination, the data set streamed from the
  * StorageLocation exactly as stored, the destination's C-STORE-RSP kept as it was sent.
  */
@@ -167,7 +167,7 @@ export class DestinationSender implements InstanceSender, DestinationEcho {
     return config;
   }
 
-  /** No conversion (DESIGN.md §4): a data set goes only in the transfer syntax it is stored in. */
+  /** No conversion (docs/architecture.md §4): a data set goes only in the transfer syntax it is stored in. */
   private requireContext(config: DestinationConfig, association: ClientAssociation, need: ContextNeed): void {
     if (association.contextFor(need.sopClassUid, need.transferSyntaxUid)) return;
     const answer = association.negotiated.find(

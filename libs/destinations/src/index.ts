@@ -1,5 +1,5 @@
 /**
- * Destinations, the SCU side of the router (DESIGN.md §3): stored instances streamed to PACS over
+ * Destinations, the SCU side of the router (docs/architecture.md §3): stored instances streamed to PACS over
  * pooled associations, C-ECHO of a destination, and the synchronous routing of one instance to
  * every matching destination. Used by dicom-gateway (echo, routing in the all-in-one process) and
  * storage-router.

@@ -24,7 +24,7 @@ export interface RoutedInstance {
 }
 
 /**
- * One stored instance through the synchronous routes (DESIGN.md §3, storage-router; the engine's
+ * One stored instance through the synchronous routes (docs/architecture.md §3, storage-router; the engine's
  * Dispatcher → Filers → Operations): evaluate the requested routes on the instance's facts, send it
  * to every destination of every matching route in parallel (each over its own destination pool),
  * and answer one verdict once all answered or the command's deadline passed. Each delivery that

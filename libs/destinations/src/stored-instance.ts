@@ -12,7 +12,7 @@ export interface OpenedInstance {
 
 /**
  * Opens the object under `key` and reads past the preamble, prefix and File Meta group, so that
- * the data set streams out exactly as stored (DESIGN.md §3: never converted, never held whole).
+ * the data set streams out exactly as stored (docs/architecture.md §3: never converted, never held whole).
  */
 export async function openStoredInstance(storage: StorageLocation, key: string, destination: string): Promise<OpenedInstance> {
   let stream: Readable;

@@ -1,7 +1,7 @@
 /**
- * Time to read the leading attributes of the 39 KB CT of DESIGN.md §6 (pydicom's CT_small.dcm),
+ * Time to read the leading attributes of the 39 KB CT of docs/architecture.md §6 (pydicom's CT_small.dcm),
  * as C-STORE sees it: the data set in one chunk and in 16 KiB PDV-sized chunks. A benchmark, not a
- * test (DESIGN.md §6). Run: npx ts-node -r tsconfig-paths/register -P libs/dicom-data/tsconfig.json libs/dicom-data/bench/leading-attributes.bench.ts
+ * test (docs/architecture.md §6). Run: npx ts-node -r tsconfig-paths/register -P libs/dicom-data/tsconfig.json libs/dicom-data/bench/leading-attributes.bench.ts
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -6,7 +6,7 @@ import { dataSetEncoding } from './transfer-syntax';
 
 /**
  * Reads the attributes in front of Pixel Data while a data set streams past, as a C-STORE data
- * set does on its way from the network to storage (DESIGN.md §3), without holding the rest: the
+ * set does on its way from the network to storage (docs/architecture.md §3), without holding the rest: the
  * routing metadata (patient, study, series, instance, modality) precedes (7FE0,0010) because data
  * elements are in ascending tag order (PS3.5 §7.1). Only top-level attributes are recorded;
  * sequences are walked to be skipped, never kept.

@@ -1,6 +1,6 @@
 /**
  * PS3.5 §9.1 UID encoding rules. A UID names things we store, route and log, so it is checked
- * before it reaches a key, a path, SQL or a log line (DESIGN.md §5). Problems are reported by
+ * before it reaches a key, a path, SQL or a log line (docs/architecture.md §5). Problems are reported by
  * position and character code, never by echoing the rejected text.
  */
 

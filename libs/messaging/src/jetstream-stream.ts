@@ -43,7 +43,7 @@ export const DEFAULT_STREAM_SETTINGS: EventStreamSettings = {
 
 /**
  * Only fields nats-server 2.9 understands: no `metadata`, no `subject_transform`, no `allow_msg_ttl`
- * (TOOLCHAIN.md). Newer servers accept the same config unchanged.
+ * (Debian 12 ships nats-server 2.9, which the tests run against). Newer servers accept the same config unchanged.
  */
 export function streamConfig(settings: EventStreamSettings): StreamConfig {
   return {

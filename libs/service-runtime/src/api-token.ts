@@ -7,7 +7,7 @@ export interface ApiTokenLogger {
 }
 
 /**
- * DESIGN.md §4: API_TOKEN when set; otherwise the token generated at first start under DATA_DIR
+ * docs/architecture.md §4: API_TOKEN when set; otherwise the token generated at first start under DATA_DIR
  * (mode 0600), printed that one time only so it does not end up in every later log.
  */
 export async function resolveApiToken(configured: string | undefined, dataDir: string, logger: ApiTokenLogger): Promise<string> {

@@ -5,7 +5,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedExceptio
 /** Injection token of the bearer token a service's REST API expects (a string). */
 export const API_TOKEN = Symbol('API_TOKEN');
 
-/** DESIGN.md §4: every REST call carries `Authorization: Bearer <API_TOKEN>`. */
+/** docs/architecture.md §4: every REST call carries `Authorization: Bearer <API_TOKEN>`. */
 @Injectable()
 export class BearerTokenGuard implements CanActivate {
   readonly #expected: Buffer;

@@ -10,7 +10,7 @@ import type { StorageLocation } from './storage-location';
 export type StorageLocationOptions = FileLocationOptions & S3LocationOptions;
 
 /**
- * The StorageLocation named by STORAGE_LOCATION (DESIGN.md §4): `file:///absolute/path`, a bare
+ * The StorageLocation named by STORAGE_LOCATION (docs/architecture.md §4): `file:///absolute/path`, a bare
  * absolute path, or `s3://bucket/prefix` with `s3` holding endpoint, region, credentials and addressing.
  */
 export function createStorageLocation(

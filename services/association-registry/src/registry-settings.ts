@@ -8,7 +8,7 @@ export interface RegistrySettings {
   /** Absent: the embedded database under `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
-  /** Absent: generated at first start (DESIGN.md §4). */
+  /** Absent: generated at first start (docs/architecture.md §4). */
   readonly apiToken?: string;
   /** Set: negotiation requests are answered, and change notices published, over NATS. */
   readonly natsUrl?: string;

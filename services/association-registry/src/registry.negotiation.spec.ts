@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { createTestDatabase, startRegistry, tempDir, type RunningRegistry, type TestDatabase } from './__fixtures__/registry-server';
 
-// The machine's NATS server (DESIGN.md §7); a missing server fails the tests.
+// The machine's NATS server (docs/architecture.md §7); a missing server fails the tests.
 const NATS_URL = process.env['NATS_URL'] ?? 'nats://127.0.0.1:4222';
 
 const VERIFICATION = '1.2.840.10008.1.1';
@@ -86,7 +86,7 @@ async function waitForNotice(predicate: (n: RegistryChangedNoticeV1) => boolean)
 }
 
 describe('negotiation over NATS (dicom.commands.association.negotiate.v1) against PostgreSQL', () => {
-  it('answers with the rules of DESIGN.md §4: 3, 4, and the registry order winning', async () => {
+  it('answers with the rules of docs/architecture.md §4: 3, 4, and the registry order winning', async () => {
     await create('CT1', 'ENS-SCP', [
       [VERIFICATION, [IMPLICIT]],
       [CT, [JPEG_LOSSLESS, EXPLICIT, IMPLICIT]],

@@ -66,7 +66,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 }
 
 /**
- * DESIGN.md §4 variables async-filer needs: NATS_URL and DATABASE_URL (required: standalone, the
+ * docs/architecture.md §4 variables async-filer needs: NATS_URL and DATABASE_URL (required: standalone, the
  * queue is in PostgreSQL and the work arrives over JetStream), STORAGE_LOCATION (+ S3_*),
  * PRODUCTION_CONFIG, HTTP_PORT, API_TOKEN, LOG_LEVEL, TLS_*; and its own ASYNC_FILER_* tuning.
  */

@@ -67,7 +67,7 @@ export class AppModule {
         Destinations,
         ...routingProviders,
         BearerTokenGuard,
-        // DESIGN.md §4: API_TOKEN, or the token generated at first start under DATA_DIR.
+        // docs/architecture.md §4: API_TOKEN, or the token generated at first start under DATA_DIR.
         {
           provide: API_TOKEN,
           useFactory: (gateway: GatewaySettings, log: Logger) => resolveApiToken(gateway.apiToken, gateway.dataDir, log),

@@ -6,7 +6,7 @@ import { type GatewaySettings, loadGatewaySettings } from './gateway-settings';
 
 /**
  * Load and validate every setting first (all errors at once), open the process's one database,
- * then start Nest and the listeners. Without NATS_URL (the embedded defaults of `npm start`, DESIGN.md
+ * then start Nest and the listeners. Without NATS_URL (the embedded defaults of `npm start`, docs/architecture.md
  * §3) association-registry, worklist-process and async-filer run in this process too: their REST APIs
  * on the same HTTP port, their tables in the same database, their requests and events in process.
  */
@@ -53,7 +53,7 @@ async function loadHostedServices() {
   return {
     registry: await import('./infrastructure/negotiation/hosted-registry'),
     worklist: await import('./infrastructure/worklist-queries/hosted-worklist'),
-    // eslint-disable-next-line @nx/enforce-module-boundaries -- hosting a service in the all-in-one process (DESIGN.md §3)
+    // eslint-disable-next-line @nx/enforce-module-boundaries -- hosting a service in the all-in-one process (docs/architecture.md §3)
     filer: await import('@dicom-router/async-filer'),
   };
 }

@@ -63,7 +63,7 @@ export interface GatewaySettings {
 }
 
 /**
- * DESIGN.md §4: DICOM_PORT / DICOM_TLS_PORT set the ports of the first listener (the one behind
+ * docs/architecture.md §4: DICOM_PORT / DICOM_TLS_PORT set the ports of the first listener (the one behind
  * the LoadBalancer); further listeners keep the ports written in production.yaml.
  */
 export function loadGatewaySettings(env: NodeJS.ProcessEnv = process.env): GatewaySettings {

@@ -21,7 +21,7 @@ export interface RouterSettings {
 const DEFAULT_CONCURRENCY = 64;
 
 /**
- * DESIGN.md §4 variables storage-router needs: NATS_URL (required: standalone, it only ever hears
+ * docs/architecture.md §4 variables storage-router needs: NATS_URL (required: standalone, it only ever hears
  * commands over NATS), STORAGE_LOCATION (+ S3_*), PRODUCTION_CONFIG, HTTP_PORT, LOG_LEVEL, TLS_*.
  */
 export function loadRouterSettings(env: NodeJS.ProcessEnv = process.env): RouterSettings {

@@ -9,7 +9,7 @@ export interface WorklistSettings {
   /** Absent: the embedded database under `dataDir`. */
   readonly databaseUrl?: string;
   readonly dataDir: string;
-  /** Absent: generated at first start (DESIGN.md §4). */
+  /** Absent: generated at first start (docs/architecture.md §4). */
   readonly apiToken?: string;
   /** Absent: finds are answered only in-process. */
   readonly natsUrl?: string;

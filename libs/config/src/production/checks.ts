@@ -126,7 +126,7 @@ function checkListeners(
       report(['listeners', i, 'bindAddress'], `must be an IPv4 or IPv6 address (got ${JSON.stringify(listener.bindAddress)})`);
     }
 
-    // DESIGN.md §3: a sync listener hands instances to storage-router (routes), an async one to
+    // docs/architecture.md §3: a sync listener hands instances to storage-router (routes), an async one to
     // async-filer (filers); the mode decides which kind of target makes sense.
     // A list is a list of routes (sync) or of filers (async), each evaluated for every instance.
     const target: unknown = listener.target;
@@ -144,7 +144,7 @@ function checkListeners(
       }
     });
 
-    // DESIGN.md §5: a sync Success promises delivery. keep-first answers a repeated instance from the
+    // docs/architecture.md §5: a sync Success promises delivery. keep-first answers a repeated instance from the
     // stored copy, which may never have reached its destinations (the first try failed).
     if (listener.mode === 'sync' && listener.target !== undefined && listener.duplicateInstancePolicy === 'keep-first') {
       report(['listeners', i, 'duplicateInstancePolicy'], "a sync listener with a target must 'overwrite' or 'reject' duplicates: 'keep-first' would answer Success without routing the instance again");
@@ -172,7 +172,7 @@ function checkAssociations(config: ProductionConfig, report: Report): void {
   items(config.associations).forEach((association, i) => {
     const { callingAet, calledAet } = association;
     if (typeof callingAet === 'string' && typeof calledAet === 'string') {
-      // DESIGN.md §4: the association key is (calling AET, called AET); two rows for one key would
+      // docs/architecture.md §4: the association key is (calling AET, called AET); two rows for one key would
       // make negotiation depend on upsert order.
       const key = JSON.stringify([callingAet.trim(), calledAet.trim()]);
       const first = pairs.get(key);

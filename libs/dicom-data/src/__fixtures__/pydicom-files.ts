@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Debian's python3-pydicom test data (DESIGN.md §7). */
+/** Debian's python3-pydicom test data (docs/architecture.md §7). */
 export const PYDICOM_DATA = '/usr/lib/python3/dist-packages/pydicom/data';
 export const PYDICOM_TEST_FILES = join(PYDICOM_DATA, 'test_files');
 export const PYDICOM_CHARSET_FILES = join(PYDICOM_DATA, 'charset_files');

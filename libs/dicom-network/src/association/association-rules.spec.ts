@@ -35,7 +35,7 @@ const registry = store([
   { callingAet: 'JD-SCU', calledAet: 'ENS-SCP', contexts: [[VERIFICATION, [EXPLICIT, IMPLICIT]]] },
 ]);
 
-describe('decideAssociation: the shared rules of DESIGN.md §4', () => {
+describe('decideAssociation: the shared rules of docs/architecture.md §4', () => {
   const listener = compileListenerAcceptance({ localAet: 'ENS-SCP', remoteAets: ['CT1', '?1"B".E/JD-SCU'] });
 
   describe('presentation contexts (PS3.8 Table 9-18)', () => {

@@ -4,7 +4,7 @@ import { AssociationDecision, Rejections } from './policy';
 import { matchRemoteAet, parseRemoteAetList, RemoteAetRule } from './remote-aet';
 
 /**
- * The acceptance rules of DESIGN.md §4, independent of where association contexts live: the
+ * The acceptance rules of docs/architecture.md §4, independent of where association contexts live: the
  * static policy looks them up in configuration, the association registry in its database.
  */
 
@@ -12,7 +12,7 @@ import { matchRemoteAet, parseRemoteAetList, RemoteAetRule } from './remote-aet'
 export interface ListenerAcceptance {
   /** `*` accepts any called AE title and leaves the decision to the association contexts. */
   localAet: string;
-  /** DESIGN.md §4 RemoteAET semantics: literals, `?Pattern/Substitution`, `*`. */
+  /** docs/architecture.md §4 RemoteAET semantics: literals, `?Pattern/Substitution`, `*`. */
   remoteAets: readonly string[];
 }
 
@@ -64,7 +64,7 @@ export function supportedContextsOf(presentationContexts: AssociationContextDefi
 }
 
 /**
- * DESIGN.md §4: the listener's LocalAET/RemoteAET checks first (skipped when both are `*`), then
+ * docs/architecture.md §4: the listener's LocalAET/RemoteAET checks first (skipped when both are `*`), then
  * the (calling, called) association context decides; each proposed presentation context is answered
  * per PS3.8 Table 9-18. Rejections follow PS3.8 Table 9-21 (see {@link Rejections}).
  */

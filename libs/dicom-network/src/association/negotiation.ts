@@ -6,7 +6,7 @@ import {
 
 /**
  * The presentation contexts an association context allows: abstract syntax → transfer syntaxes in
- * the order of our preference (DESIGN.md §4: the registry's order decides, not the requester's).
+ * the order of our preference (docs/architecture.md §4: the registry's order decides, not the requester's).
  */
 export type SupportedContexts = ReadonlyMap<string, readonly string[]>;
 

@@ -34,7 +34,7 @@ export interface AssociationPolicy {
   decide(request: AssociationRequest): Promise<AssociationDecision>;
 }
 
-/** PS3.8 Table 9-21: the rejections DESIGN.md §4 prescribes, in one place. */
+/** PS3.8 Table 9-21: the rejections docs/architecture.md §4 prescribes, in one place. */
 export const Rejections = {
   callingAetUnknown: (aet: string): AssociationRejection => ({
     result: RejectResult.Permanent,

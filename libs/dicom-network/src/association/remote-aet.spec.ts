@@ -12,7 +12,7 @@ function accepts(pattern: string, value: string): boolean {
   return compileObjectScriptPattern(pattern).regex.test(value);
 }
 
-describe('RemoteAET semantics (DESIGN.md §4)', () => {
+describe('RemoteAET semantics (docs/architecture.md §4)', () => {
   it('?1"B".E/JD-SCU: one literal B then anything, validated as JD-SCU', () => {
     const rules = parseRemoteAetList(['?1"B".E/JD-SCU']);
     expect(matchRemoteAet(rules, 'BONE-CT')).toEqual(

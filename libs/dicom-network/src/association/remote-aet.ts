@@ -1,5 +1,5 @@
 /**
- * Which calling AE titles a listener accepts (DESIGN.md §4 "RemoteAET semantics").
+ * Which calling AE titles a listener accepts (docs/architecture.md §4 "RemoteAET semantics").
  *
  * A RemoteAET list holds names. A name is
  *  - `*`: any calling AE title;

@@ -34,7 +34,7 @@ const associations = [
   { callingAet: 'JD-SCU', calledAet: 'DICOM-ROUTER', presentationContexts: [{ abstractSyntax: VERIFICATION, transferSyntaxes: [IMPLICIT] }] },
 ];
 
-describe('StaticAssociationPolicy (DESIGN.md §4)', () => {
+describe('StaticAssociationPolicy (docs/architecture.md §4)', () => {
   const policy = new StaticAssociationPolicy({ localAet: 'DICOM-ROUTER', remoteAets: ['CT1', '?1"B".E/JD-SCU'] }, associations);
 
   it('accepts with the first transfer syntax in our order that the requester proposed', async () => {

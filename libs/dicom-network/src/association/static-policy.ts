@@ -14,7 +14,7 @@ const associationKey = (calling: string, called: string): string => `${calling}\
 
 /**
  * Association contexts from configuration (production.yaml `associations`), decided by the shared
- * rules of DESIGN.md §4 ({@link decideAssociation}).
+ * rules of docs/architecture.md §4 ({@link decideAssociation}).
  */
 export class StaticAssociationPolicy implements AssociationPolicy {
   private readonly listener: CompiledListenerAcceptance;

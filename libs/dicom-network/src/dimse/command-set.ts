@@ -162,7 +162,7 @@ function us(value: number, name: CommandElementName): Values {
  */
 function uid(value: string, name: CommandElementName): Values {
   if (value.length === 0 || value.length > MAX_UID_LENGTH || !/^[0-9.]+$/.test(value)) {
-    // DESIGN.md §5: an invalid identifier is never echoed into a log line or error.
+    // docs/architecture.md §5: an invalid identifier is never echoed into a log line or error.
     throw new RangeError(`${describeElement(name)} is not a UID (${value.length} characters, digits and dots required)`);
   }
   return [value];

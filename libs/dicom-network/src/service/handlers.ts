@@ -32,7 +32,7 @@ export interface FindResponder {
  */
 export interface DimseServiceHandlers {
   onCEcho?(request: DimseRequest<'C-ECHO-RQ'>): Promise<DimseOutcome>;
-  /** The data set streams in with backpressure; resolve only when it is safe (DESIGN.md §5). */
+  /** The data set streams in with backpressure; resolve only when it is safe (docs/architecture.md §5). */
   onCStore?(request: DimseRequest<'C-STORE-RQ'>, dataSet: Readable): Promise<DimseOutcome>;
   onCFind?(request: DimseRequest<'C-FIND-RQ'>, identifier: Buffer, responder: FindResponder): Promise<DimseOutcome>;
 }

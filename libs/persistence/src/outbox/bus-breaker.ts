@@ -16,7 +16,7 @@ export interface ProbeTicket {
 /**
  * Remembers that the event bus is down, so that a C-STORE does not wait out a publish timeout per
  * instance to learn it again: once a publish failed, events go straight to the outbox (durable all
- * the same, DESIGN.md §5) until a probe shows the bus answering.
+ * the same, docs/architecture.md §5) until a probe shows the bus answering.
  *
  * It closes only once nothing written to the outbox can still be overtaken by a direct publish: the
  * probe (the relay, publishing oldest first) found no unpublished row, and no outbox write was in

@@ -21,7 +21,7 @@ export interface PublishDurablyOptions {
 const DEFAULT_HANDOFF_MS = 2_000;
 
 /**
- * Makes `event` durable before the C-STORE path answers Success (DESIGN.md §5) and says where.
+ * Makes `event` durable before the C-STORE path answers Success (docs/architecture.md §5) and says where.
  *
  * Publish first: with NATS up that is one round trip and leaves no row behind, the common case. On
  * the in-process bus, which keeps nothing across a restart, the event is durable once every consumer

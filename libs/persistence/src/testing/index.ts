@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 
-/** The machine's PostgreSQL (DESIGN.md §7): trust auth on loopback, as CI provides it. */
+/** The machine's PostgreSQL (docs/architecture.md §7): trust auth on loopback, as CI provides it. */
 export const POSTGRES_ADMIN_URL = process.env['TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 
 /**
- * DESIGN.md §4: OpenAPI at /api/docs (UI) and /api/docs-json (document), describing every controller
+ * docs/architecture.md §4: OpenAPI at /api/docs (UI) and /api/docs-json (document), describing every controller
  * of the application (several services' APIs when they share one process).
  */
 export function setUpOpenApi(app: INestApplication, title: string, description: string): void {

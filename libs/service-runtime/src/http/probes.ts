@@ -20,7 +20,7 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 export const METRICS_REGISTRY = Symbol('METRICS_REGISTRY');
 
 /**
- * Kubernetes probes, without a token (DESIGN.md §4): `/health/live` while the process serves HTTP,
+ * Kubernetes probes, without a token (docs/architecture.md §4): `/health/live` while the process serves HTTP,
  * `/health/ready` while every readiness check is up (503 with the failing checks otherwise).
  */
 @Controller('health')

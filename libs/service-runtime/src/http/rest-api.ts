@@ -5,7 +5,7 @@ import { ErrorBodyDto } from './error-body.dto';
 import { QueryParametersGuard } from './query-parameters';
 
 /**
- * What every REST controller of every service carries (DESIGN.md §4): the bearer token first, then
+ * What every REST controller of every service carries (docs/architecture.md §4): the bearer token first, then
  * each handler's query checked against its @QueryParameters, so no endpoint ignores a parameter.
  */
 export function RestApi(options: { errorType?: Type<unknown> } = {}): ClassDecorator {

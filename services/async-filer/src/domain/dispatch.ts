@@ -12,7 +12,7 @@ export interface DispatchedDocument {
 }
 
 /**
- * Which filers see an instance, and what each decides (DESIGN.md §3 async-filer). An async listener
+ * Which filers see an instance, and what each decides (docs/architecture.md §3 async-filer). An async listener
  * (or a file intake) names its filers in `target`; every one of them evaluates its condition with
  * the same CEL rules the synchronous router uses. A condition that cannot be decided for this
  * instance is recorded as Errored with the reason, so an operator sees it instead of it vanishing.

@@ -4,7 +4,7 @@ const UID = /^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
 /**
- * Checks the fields of an instance.stored.v1 payload the queue relies on (DESIGN.md §5: UIDs are
+ * Checks the fields of an instance.stored.v1 payload the queue relies on (docs/architecture.md §5: UIDs are
  * validated before any use in a key, SQL or log line). Returns the problems, empty when usable.
  */
 export function problemsOfStoredEvent(data: unknown): string[] {

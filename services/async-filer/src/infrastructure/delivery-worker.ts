@@ -135,7 +135,7 @@ export class DeliveryWorker {
           return;
         }
         if (await this.store.alreadyDelivered(doc)) {
-          // DESIGN.md §5: idempotent by (SOP Instance UID, destination, checksum).
+          // docs/architecture.md §5: idempotent by (SOP Instance UID, destination, checksum).
           await this.store.settle(doc.id, 'Delivered', 'already delivered to this destination with the same content');
           delivered++;
           continue;

@@ -5,7 +5,7 @@ import { problemsOfStoredEvent } from '../domain/stored-event';
 import type { QueueStore } from './queue-store';
 
 /**
- * What the filer does with each public event (DESIGN.md §4), whatever bus delivered it: a stored
+ * What the filer does with each public event (docs/architecture.md §4), whatever bus delivered it: a stored
  * instance of an async listener becomes one row per targeted filer (Queued or Ignored); the end of
  * its association (released, or aborted by the modality) makes the session's batches due.
  *

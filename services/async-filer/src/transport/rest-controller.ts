@@ -4,7 +4,7 @@ import { describeProblems, type FieldProblem, invalidRequest, QueryParameter, Re
 import { isDocumentStatus, DOCUMENT_STATUSES, type DocumentStatus } from '../domain/document-status';
 import type { DocumentFilter } from '../infrastructure/queue-store';
 
-/** DESIGN.md §4: REST lives under /api/v1 with the bearer token (health and metrics do not); queries are checked. */
+/** docs/architecture.md §4: REST lives under /api/v1 with the bearer token (health and metrics do not); queries are checked. */
 export function RestController(path: string, tag: string): ClassDecorator {
   return applyDecorators(Controller(`api/v1/${path}`), RestApi(), ApiTags(tag));
 }

@@ -9,7 +9,7 @@ export interface LifecyclePublisher {
 type LifecycleKey = Extract<EventKey, 'associationAccepted' | 'associationRejected' | 'associationReleased' | 'associationAborted'>;
 
 /**
- * Association lifecycle events (DESIGN.md §4). They describe what happened and promise nothing,
+ * Association lifecycle events (docs/architecture.md §4). They describe what happened and promise nothing,
  * so a bus outage is reported to `onFailure` and never holds up an association.
  */
 export class AssociationEvents {

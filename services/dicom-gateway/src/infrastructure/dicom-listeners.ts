@@ -135,7 +135,7 @@ export class DicomListeners implements OnApplicationBootstrap, BeforeApplication
             );
           }
           if (!routes) return outcome;
-          // DESIGN.md §5, sync listener: Success only once every matching destination confirmed.
+          // docs/architecture.md §5, sync listener: Success only once every matching destination confirmed.
           const routed = await this.syncRouting.route({
             outcome,
             sopClassUid: request.command.affectedSopClassUid,

@@ -9,7 +9,7 @@ import { GatewayMetrics } from './gateway-metrics';
 import { Logger } from '@dicom-router/service-runtime';
 
 /**
- * Makes a stored event durable before C-STORE success (DESIGN.md §5): publish first, and fall back to
+ * Makes a stored event durable before C-STORE success (docs/architecture.md §5): publish first, and fall back to
  * the database outbox when the bus cannot take it. On JetStream the stream's ack makes it durable; on
  * the in-process bus of the embedded defaults, the hosted consumers' own commits do (see
  * publishDurably), which spares the embedded database an outbox row, its read and its delete per

@@ -3,7 +3,7 @@ import { RestApi } from '@dicom-router/service-runtime';
 import { DeliveryError, type EchoOutcome } from '@dicom-router/destinations';
 import { Destinations } from '../infrastructure/destinations/destinations';
 
-/** REST for destinations (DESIGN.md §4: under /api/v1, bearer token). */
+/** REST for destinations (docs/architecture.md §4: under /api/v1, bearer token). */
 @Controller('api/v1/destinations')
 @RestApi()
 export class DestinationsController {

@@ -11,7 +11,7 @@ import { GatewaySettings } from '../gateway-settings';
 import { ObjectStorage } from '../infrastructure/object-storage';
 import { GATEWAY_SETTINGS } from '../tokens';
 
-/** REST for routing rules (DESIGN.md §4: under /api/v1, bearer token). */
+/** REST for routing rules (docs/architecture.md §4: under /api/v1, bearer token). */
 @Controller('api/v1/routes')
 @RestApi()
 export class RoutesController {

@@ -23,7 +23,7 @@ const ACK_WAIT_MS = 30_000;
 const MAX_DELIVER = 5;
 
 /**
- * storage-router's one job (DESIGN.md §3): pull route commands from the durable work queue, route
+ * storage-router's one job (docs/architecture.md §3): pull route commands from the durable work queue, route
  * each stored instance to every matching destination, publish the delivery events, answer the
  * gateway with one verdict, then acknowledge. The acknowledgement comes last, so a replica that
  * dies mid-command leaves it to be redelivered: at-least-once delivery to destinations.

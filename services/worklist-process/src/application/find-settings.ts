@@ -1,6 +1,6 @@
 import type { OverLimitPolicy } from '@dicom-router/config';
 
-/** production.yaml `worklist` (DESIGN.md §4) plus the matching option of the conformance statement. */
+/** production.yaml `worklist` (docs/architecture.md §4) plus the matching option of the conformance statement. */
 export interface FindSettings {
   /** Most matches answered for one C-FIND request. */
   maxMatches: number;

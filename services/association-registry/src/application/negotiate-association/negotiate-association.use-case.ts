@@ -13,7 +13,7 @@ import { ASSOCIATIONS, type Associations } from '../associations.port';
 const MAX_COMPILED_LISTENERS = 256;
 
 /**
- * Answers a gateway's negotiation request with the rules of DESIGN.md §4 (shared with the static
+ * Answers a gateway's negotiation request with the rules of docs/architecture.md §4 (shared with the static
  * policy in @dicom-router/dicom-network), looking association contexts up in the database.
  */
 @Injectable()

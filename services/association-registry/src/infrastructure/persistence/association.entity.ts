@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity({ name: 'association' })
-// The association key of every negotiation (DESIGN.md §4).
+// The association key of every negotiation (docs/architecture.md §4).
 @Unique('UQ_association_calling_aet_called_aet', ['callingAet', 'calledAet'])
 export class AssociationRow {
   @PrimaryGeneratedColumn('uuid')

@@ -5,7 +5,7 @@ import { RestApi } from '@dicom-router/service-runtime';
 import { ErrorDto } from './dto';
 import { ErrorFilter } from './error.filter';
 
-/** DESIGN.md §4: REST lives under /api/v1 (health and metrics do not). */
+/** docs/architecture.md §4: REST lives under /api/v1 (health and metrics do not). */
 export const API_PREFIX = 'api/v1';
 
 /** A REST controller: under /api/v1, bearer token required, query checked, errors as ErrorBody JSON. */

@@ -43,7 +43,7 @@ export interface StoreInstanceSettings {
 }
 
 /**
- * C-STORE into the StorageLocation (DESIGN.md §5): the data set streams from the socket into a
+ * C-STORE into the StorageLocation (docs/architecture.md §5): the data set streams from the socket into a
  * Part-10 object exactly as received, behind File Meta Information built from the command. Success
  * is answered only once the object is complete and its stored event is durable (on the bus, or in
  * the database outbox that the relay publishes from).

@@ -1,5 +1,5 @@
 /**
- * The one place the gateway reaches into association-registry: DESIGN.md §3 runs every service in
+ * The one place the gateway reaches into association-registry: docs/architecture.md §3 runs every service in
  * one process under `npm start`, so this process then hosts the registry's Nest module, tables and
  * negotiation use case. Loaded only in that case (bootstrap imports it dynamically), so a gateway
  * deployed beside a separate registry (NATS_URL set) neither loads nor ships it.

@@ -16,7 +16,7 @@ export interface RegistryListenerSettings {
 }
 
 /**
- * Asks association-registry about each A-ASSOCIATE-RQ (DESIGN.md §3: the gateway negotiates, the
+ * Asks association-registry about each A-ASSOCIATE-RQ (docs/architecture.md §3: the gateway negotiates, the
  * registry owns association contexts) and caches its answers until the registry announces a change.
  * No answer in time, or a registry failure: A-ASSOCIATE-RJ transient, service-provider (presentation),
  * temporary congestion (PS3.8 Table 9-21 source 3 reason 1), so the requester may retry later.
@@ -39,7 +39,7 @@ export class RegistryAssociationPolicy implements AssociationPolicy {
       presentationContexts: rq.presentationContexts.map((pc) => ({ id: pc.id, abstractSyntax: pc.abstractSyntax, transferSyntaxes: [...pc.transferSyntaxes] })),
       listener: { name: this.listener.name, localAet: this.listener.localAet, remoteAets: [...this.listener.remoteAets] },
     };
-    // The peer's address is not part of the rules (DESIGN.md §4), so not of the key either.
+    // The peer's address is not part of the rules (docs/architecture.md §4), so not of the key either.
     const key = JSON.stringify([request.callingAet, request.calledAet, request.applicationContextName, request.presentationContexts, request.listener]);
     const cached = this.cache.get(key);
     if (cached) return cached;

@@ -3,7 +3,7 @@ import type { RouteInstanceUseCase } from '@dicom-router/destinations';
 import type { RouteInstances, RouteRequest } from './route-instances';
 
 /**
- * The router in this process (embedded defaults, DESIGN.md §3 all-in-one): the same use case
+ * The router in this process (embedded defaults, docs/architecture.md §3 all-in-one): the same use case
  * storage-router runs, called directly; its delivery events go onto this process's bus.
  */
 export class InProcessRouteInstances implements RouteInstances {

@@ -9,7 +9,7 @@ export class RouterUnavailableError extends Error {
 }
 
 /**
- * Hands one stored instance to storage-router and waits for its verdict (DESIGN.md §3). Over NATS
+ * Hands one stored instance to storage-router and waits for its verdict (docs/architecture.md §3). Over NATS
  * (a durable JetStream command) when NATS_URL is set; in this process under the embedded defaults.
  */
 export interface RouteInstances {

@@ -29,7 +29,7 @@ export interface SyncRouteResult {
 }
 
 /**
- * A sync listener's or route-targeting file intake's second half (DESIGN.md §5): once the object
+ * A sync listener's or route-targeting file intake's second half (docs/architecture.md §5): once the object
  * and its stored event are durable, hand it to storage-router and turn the verdict into the
  * C-STORE-RSP. The gateway's own Message ID handling is untouched: the response still answers the
  * request it belongs to (PS3.7 §9.3.1.2, Message ID Being Responded To).

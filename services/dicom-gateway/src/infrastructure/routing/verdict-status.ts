@@ -20,7 +20,7 @@ const TRANSIENT: ReadonlySet<RouteFailureReasonV1> = new Set([
 ]);
 
 /**
- * The C-STORE-RSP of a sync listener from the router's verdict (DESIGN.md §5: Success only after
+ * The C-STORE-RSP of a sync listener from the router's verdict (docs/architecture.md §5: Success only after
  * every matching destination answered success or warning).
  */
 export function verdictStatus(verdict: RouteVerdictV1, noRoute: NoRouteStatus): DimseOutcome {

@@ -27,7 +27,7 @@ const ITEM_SCHEMA = {
   },
 };
 
-/** REST over worklist items (DESIGN.md §4: /api/v1, bearer token, OpenAPI). */
+/** REST over worklist items (docs/architecture.md §4: /api/v1, bearer token, OpenAPI). */
 @Controller('api/v1/worklist/items')
 @RestApi()
 @UseFilters(ErrorFilter)
