@@ -1,4 +1,5 @@
 import type { CloudEventJson } from '@dicom-router/contracts';
+import type { QueryRunner } from 'typeorm';
 import type { Database } from '../database/data-source';
 import { GroupedWrites } from '../batching/grouped-writes';
 import { CreateStoreIntent1796000000000 } from './migrations/1796000000000-create-store-intent';
@@ -29,12 +30,20 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
  * durable, or its object withdrawn) is batched into a DELETE every `releaseDelayMs`, off the C-STORE
  * path: an intent released late is only a row that names an announced object, which the reconciler
  * announces again under the same id, and the bus drops.
+ *
+ * Intents are written on a connection of their own with `synchronous_commit = off`: committed and
+ * visible at once, without waiting for the WAL flush. They guard against the gateway dying, and
+ * PostgreSQL keeps what it committed when a client dies; only a crash of the database server itself
+ * within a fraction of a second of the commit could lose one, and with it the trace of an object
+ * that was never answered Success. Waiting for the flush would cost every C-STORE a disk sync.
  */
 export class StoreIntents {
   readonly #inserts: GroupedWrites<StoreIntent>;
   readonly #released = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
+  /** The connection intents are written on, once opened; dropped after a failure. */
+  #writer: Promise<QueryRunner> | undefined;
 
   constructor(
     private readonly db: Database,
@@ -99,11 +108,47 @@ export class StoreIntents {
     this.#timer.unref?.();
   }
 
+  /** Gives the intents' connection back to the pool: before the database closes. */
+  async close(): Promise<void> {
+    await this.flush();
+    const writer = this.#writer;
+    this.#writer = undefined;
+    await writer?.then(releaseWriter).catch(() => undefined);
+  }
+
   private async insert(intents: StoreIntent[]): Promise<void> {
     const values = intents.map((_, i) => `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`).join(', ');
     const parameters = intents.flatMap((intent) => [intent.eventId, intent.key, JSON.stringify(intent.event)]);
-    await this.db.run((m) => m.query(`INSERT INTO store_intent (event_id, object_key, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING`, parameters));
+    const sql = `INSERT INTO store_intent (event_id, object_key, event) VALUES ${values} ON CONFLICT (event_id) DO NOTHING`;
+    const writer = (this.#writer ??= this.openWriter());
+    try {
+      await (await writer).query(sql, parameters);
+    } catch (error) {
+      // A broken connection is not reused: the next hold opens another.
+      if (this.#writer === writer) this.#writer = undefined;
+      await writer.then(releaseWriter).catch(() => undefined);
+      throw error;
+    }
   }
+
+  private async openWriter(): Promise<QueryRunner> {
+    const runner = this.db.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      // Named, so that an operator can tell it in pg_stat_activity.
+      await runner.query(`SET synchronous_commit = off; SET application_name = 'dicom-router store intents'`);
+      return runner;
+    } catch (error) {
+      await runner.release().catch(() => undefined);
+      throw error;
+    }
+  }
+}
+
+/** Back to the pool as the pool gave it: other work on that connection commits synchronously. */
+async function releaseWriter(runner: QueryRunner): Promise<void> {
+  await runner.query('RESET ALL').catch(() => undefined);
+  await runner.release();
 }
 
 interface IntentRow {

@@ -87,7 +87,7 @@ export class GatewayStoreIntentLog implements StoreIntentLog, OnApplicationBoots
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.sweeping;
-    await this.intents.flush();
+    await this.intents.close();
   }
 
   /** Settles the intents held more than `ageMs` before the sweep began, in batches, one sweep at a time. */
