@@ -11,12 +11,14 @@ import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { httpGet, spawnProcess, waitForPort, type ManagedProcess } from '../support/processes';
 import { tempDir } from '../support/tmp';
 import { requireTool } from '../support/tools';
-import { DCMTK_EXAMPLES, MODALITY_WORKLIST_FIND, startWorklistProcess, type WorklistProcessHandle } from '../support/worklist';
+import { DCMTK_EXAMPLES, MODALITY_WORKLIST_FIND, startWorklistProcess, worklistApi, type WorklistProcessHandle } from '../support/worklist';
 
 /**
- * Modality Worklist C-FIND through the gateway (NATS) to worklist-process (PostgreSQL), side by
- * side with DCMTK's wlmscpfs on the same items: DCMTK's example worklist and example queries,
- * plus queries for each matching type of PS3.4 C.2.2.2, C-CANCEL, the match limit, and bad input.
+ * Modality Worklist C-FIND through the gateway, side by side with DCMTK's wlmscpfs on the same items:
+ * DCMTK's example worklist and example queries, plus queries for each matching type of PS3.4
+ * C.2.2.2, C-CANCEL, the match limit, and bad input. Twice, with the same assertions: the gateway
+ * asking worklist-process over NATS (PostgreSQL behind it), and the all-in-one process that hosts the
+ * worklist itself on its embedded database.
  */
 
 const OUR_AET = 'DICOM-ROUTER';
@@ -39,12 +41,18 @@ interface FindRun {
   responses: DicomJson[];
 }
 
-describe('Modality Worklist C-FIND: our gateway + worklist-process against DCMTK wlmscpfs', () => {
+const MODES = ['separate services over NATS and PostgreSQL', 'all-in-one on embedded defaults'] as const;
+const WORKLIST_SETTINGS = { maxMatches: MAX_MATCHES, overLimitPolicy: 'refuse' } as const;
+const ALL_IN_ONE_TOKEN = 'all-in-one-worklist-token-0123456789';
+
+describe.each(MODES)('Modality Worklist C-FIND (%s): our gateway against DCMTK wlmscpfs', (mode) => {
+  const separate = mode === MODES[0];
   let dir: string;
   let wlmscpfs: ManagedProcess;
   let wlmPort: number;
-  let database: TestDatabase;
-  let worklist: WorklistProcessHandle;
+  let database: TestDatabase | undefined;
+  /** Separate services: worklist-process; all-in-one: the gateway's own worklist API. */
+  let worklist: Pick<WorklistProcessHandle, 'post' | 'httpPort'> & { stop?: () => Promise<unknown> };
   let gateway: GatewayHandle;
   let runs = 0;
 
@@ -81,18 +89,23 @@ describe('Modality Worklist C-FIND: our gateway + worklist-process against DCMTK
     wlmscpfs = spawnProcess(requireTool('wlmscpfs'), ['-dfp', path.join(dir, 'wlistdb'), String(wlmPort)], { name: 'wlmscpfs', env: { TCP_NODELAY: '1' } });
     await waitForPort(wlmPort, { process: wlmscpfs, timeoutMs: 10_000 });
 
-    database = await createTestDatabase('wl');
-    worklist = await startWorklistProcess({ databaseUrl: database.url, natsUrl: NATS_URL, worklist: { maxMatches: MAX_MATCHES, overLimitPolicy: 'refuse' } });
+    if (separate) {
+      database = await createTestDatabase('wl');
+      worklist = await startWorklistProcess({ databaseUrl: database.url, natsUrl: NATS_URL, worklist: WORKLIST_SETTINGS });
+      gateway = await startGateway({ production, env: { NATS_URL } });
+    } else {
+      gateway = await startGateway({ production: { ...production, worklist: WORKLIST_SETTINGS }, env: { API_TOKEN: ALL_IN_ONE_TOKEN } });
+      worklist = { httpPort: gateway.httpPort, ...worklistApi(gateway.httpPort, ALL_IN_ONE_TOKEN) };
+    }
     for (const file of fs.readdirSync(dbDir).filter((f) => f.endsWith('.wl')).sort()) {
       const created = await worklist.post('/api/v1/worklist/items', fs.readFileSync(path.join(dbDir, file)), 'application/dicom');
       expect(created.status).toBe(201);
     }
-    gateway = await startGateway({ production, env: { NATS_URL } });
   }, 120_000);
 
   afterAll(async () => {
     await gateway?.stop();
-    await worklist?.stop();
+    await worklist?.stop?.();
     await wlmscpfs?.stop();
     await database?.drop();
   });
@@ -288,33 +301,39 @@ describe('Modality Worklist C-FIND: our gateway + worklist-process against DCMTK
       await association.release();
     });
 
-    it('publishes dicom.events.worklist.queried.v1 with the match count', async () => {
-      const events = await EventCollector.start();
-      try {
-        const association = await connect();
-        await send(association, valid);
-        await association.release();
-        const received = await events.waitUntil((e) => e.some((x) => x.subject === 'dicom.events.worklist.queried.v1'), 10_000, 'worklist.queried');
-        const queried = received.find((x) => x.subject === 'dicom.events.worklist.queried.v1')!;
-        expect(queried.event.data).toMatchObject({ callingAet: 'OUR-SCU', matchCount: 3, cancelled: false });
-      } finally {
-        await events.close();
-      }
-    });
+    // Separate services only: the all-in-one has no NATS, its events stay in the process.
+    if (separate) {
+      it('publishes dicom.events.worklist.queried.v1 with the match count', async () => {
+        const events = await EventCollector.start();
+        try {
+          const association = await connect();
+          await send(association, valid);
+          await association.release();
+          const received = await events.waitUntil((e) => e.some((x) => x.subject === 'dicom.events.worklist.queried.v1'), 10_000, 'worklist.queried');
+          const queried = received.find((x) => x.subject === 'dicom.events.worklist.queried.v1')!;
+          expect(queried.event.data).toMatchObject({ callingAet: 'OUR-SCU', matchCount: 3, cancelled: false });
+        } finally {
+          await events.close();
+        }
+      });
+    }
 
     it('after all of it, the gateway and worklist-process are still ready', async () => {
       expect((await httpGet(`http://127.0.0.1:${gateway.httpPort}/health/ready`)).status).toBe(200);
       expect((await httpGet(`http://127.0.0.1:${worklist.httpPort}/health/ready`)).status).toBe(200);
     });
   });
-  it('with worklist-process gone, a query fails with C000H and an Error Comment, and the gateway stays up', async () => {
-    await worklist.stop();
-    const run = await find('ours', ['-k', 'PatientName']);
-    expect(run.responses).toHaveLength(0);
-    expect(run.output).toMatch(/Received Final Find Response \(Failed: UnableToProcess\)/);
-    await gateway.waitForLog((r) => r.msg === 'worklist query answered' && r.status === 0xc000 && r.errorComment === 'the worklist service did not answer');
-    expect((await httpGet(`http://127.0.0.1:${gateway.httpPort}/health/live`)).status).toBe(200);
-  });
+  // Separate services only: in the all-in-one the worklist cannot be gone while the gateway runs.
+  if (separate) {
+    it('with worklist-process gone, a query fails with C000H and an Error Comment, and the gateway stays up', async () => {
+      await worklist.stop?.();
+      const run = await find('ours', ['-k', 'PatientName']);
+      expect(run.responses).toHaveLength(0);
+      expect(run.output).toMatch(/Received Final Find Response \(Failed: UnableToProcess\)/);
+      await gateway.waitForLog((r) => r.msg === 'worklist query answered' && r.status === 0xc000 && r.errorComment === 'the worklist service did not answer');
+      expect((await httpGet(`http://127.0.0.1:${gateway.httpPort}/health/live`)).status).toBe(200);
+    });
+  }
 });
 
 /** Response identifiers in a form both SCPs can agree on, as a sorted list of JSON strings. */

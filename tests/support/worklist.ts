@@ -55,6 +55,11 @@ export async function startWorklistProcess(options: WorklistProcessOptions): Pro
     await proc.stop({ graceMs: 2000 });
     throw e;
   }
+  return { httpPort, token, process: proc, ...worklistApi(httpPort, token), stop: () => proc.stop({ graceMs: 10_000 }) };
+}
+
+/** The worklist REST API on `httpPort` (worklist-process alone, or the all-in-one gateway that hosts it). */
+export function worklistApi(httpPort: number, token: string): Pick<WorklistProcessHandle, 'post' | 'get'> {
   const call = async (method: string, pathAndQuery: string, body?: Buffer | string, contentType?: string) => {
     const response = await fetch(`http://127.0.0.1:${httpPort}${pathAndQuery}`, {
       method,
@@ -70,12 +75,5 @@ export async function startWorklistProcess(options: WorklistProcessOptions): Pro
     }
     return { status: response.status, json };
   };
-  return {
-    httpPort,
-    token,
-    process: proc,
-    post: (p, body, contentType) => call('POST', p, body, contentType),
-    get: (p) => call('GET', p),
-    stop: () => proc.stop({ graceMs: 10_000 }),
-  };
+  return { post: (p, body, contentType) => call('POST', p, body, contentType), get: (p) => call('GET', p) };
 }

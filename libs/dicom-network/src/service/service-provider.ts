@@ -246,6 +246,11 @@ class RequestDispatcher {
           const rsp = responseFor(command, status, undefined, true);
           this.trace('out', rsp);
           await this.association.send(message.contextId, rsp, match);
+          // PS3.7 9.3.2.3 (C-CANCEL-FIND-RQ): let the socket's input in between responses. A finder in the
+          // same process yields its matches without I/O, and a socket with room to write settles
+          // every send at once, so without this the whole answer would go out before a
+          // C-CANCEL-RQ already waiting to be read was seen.
+          await new Promise<void>((resolve) => setImmediate(resolve));
         },
       };
       const outcome = await this.run(() =>
