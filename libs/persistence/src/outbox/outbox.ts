@@ -1,6 +1,7 @@
 import { subjectOfEvent, type CloudEventJson } from '@dicom-router/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database/data-source';
+import { GroupedWrites } from '../batching/grouped-writes';
 import { OutboxEvent } from './outbox-event.entity';
 import { CreateOutboxEvent1795765248058 } from './migrations/1795765248058-create-outbox-event';
 import { OutboxPayloadJson1795900000000 } from './migrations/1795900000000-outbox-payload-json';
@@ -12,18 +13,13 @@ export const OUTBOX_MIGRATIONS = [CreateOutboxEvent1795765248058, OutboxPayloadJ
 /** Rows per INSERT statement when adds are grouped (PostgreSQL allows 65,535 parameters; 3 per row). */
 const MAX_ROWS_PER_STATEMENT = 500;
 
-interface PendingAdd {
-  event: CloudEventJson;
-  subject: string;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export class Outbox {
-  #waiting: PendingAdd[] = [];
-  #writing = false;
+  readonly #inserts: GroupedWrites<{ event: CloudEventJson; subject: string }>;
 
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Database) {
+    // One statement is atomic on its own: every row of a group is committed, or none.
+    this.#inserts = new GroupedWrites((rows) => this.db.run((m) => insertRows(m, rows)), MAX_ROWS_PER_STATEMENT);
+  }
 
   /**
    * Durable once the surrounding transaction commits: pass `manager` to commit the event together with
@@ -44,10 +40,7 @@ export class Outbox {
       return Promise.reject(error);
     }
     if (manager) return insertRows(manager, [{ event, subject }]);
-    return new Promise<void>((resolve, reject) => {
-      this.#waiting.push({ event, subject, resolve, reject });
-      if (!this.#writing) void this.writeWaiting();
-    });
+    return this.#inserts.add({ event, subject });
   }
 
   /**
@@ -57,21 +50,6 @@ export class Outbox {
   async hasUnpublished(): Promise<boolean> {
     const rows = (await this.db.run((m) => m.query(`SELECT 1 FROM outbox_event WHERE published_at IS NULL LIMIT 1`))) as unknown[];
     return rows.length > 0;
-  }
-
-  private async writeWaiting(): Promise<void> {
-    this.#writing = true;
-    while (this.#waiting.length > 0) {
-      const group = this.#waiting.splice(0, MAX_ROWS_PER_STATEMENT);
-      try {
-        // One statement is atomic on its own: every row of the group is committed, or none.
-        await this.db.run((m) => insertRows(m, group));
-        for (const add of group) add.resolve();
-      } catch (error) {
-        for (const add of group) add.reject(error);
-      }
-    }
-    this.#writing = false;
   }
 }
 
