@@ -1,8 +1,7 @@
 /** The StorageLocations a fault scenario runs on, with a way to read back what they hold. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
+import { readS3Object, s3Env, S3Server, s3TestClient } from '../support/s3-server';
 import { tempDir } from '../support/tmp';
 
 const BUCKET = 'faults';
@@ -16,25 +15,10 @@ export interface StorageUnderTest {
 
 export async function s3Storage(): Promise<StorageUnderTest> {
   const s3 = await S3Server.start([BUCKET]);
-  const client = new S3Client({
-    endpoint: s3.endpoint,
-    region: 'us-east-1',
-    credentials: S3RVER_CREDENTIALS,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const client = s3TestClient(s3.endpoint);
   return {
     env: s3Env(s3.endpoint, `s3://${BUCKET}/objects`),
-    read: async (key) => {
-      try {
-        const response = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `objects/${key}` }));
-        return Buffer.from(await response.Body!.transformToByteArray());
-      } catch (e) {
-        if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
-        throw e;
-      }
-    },
+    read: (key) => readS3Object(client, BUCKET, `objects/${key}`),
     close: async () => {
       client.destroy();
       await s3.stop();

@@ -10,7 +10,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { LeadingAttributesReader, readFileMetaInformation } from '@dicom-router/dicom-data';
 import { ClientAssociation, DicomClient, Status } from '@dicom-router/dicom-network';
 import { startStorescp, storescu, type StorescpPeer } from '../support/dcmtk';
@@ -18,7 +18,7 @@ import { startGateway, type GatewayHandle } from '../support/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { EventCollector, EVENTS_STREAM_NAME, NATS_URL, type ReceivedEvent } from '../support/jetstream-events';
 import { stopAll } from '../support/processes';
-import { S3RVER_CREDENTIALS, s3Env, S3Server } from '../support/s3-server';
+import { readS3Object, s3Env, S3Server, s3TestClient } from '../support/s3-server';
 import { CT_IMAGE_STORAGE, EXPLICIT_VR_LITTLE_ENDIAN, largeCtDataSet } from '../support/store-bytes';
 import { TcpProxy } from '../support/tcp-proxy';
 import { pydicomTestFile } from '../support/tools';
@@ -98,14 +98,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
     await s3Proxy.open(0);
     natsProxy = new TcpProxy(Number(new URL(NATS_URL).port));
     await natsProxy.open(0);
-    s3Client = new S3Client({
-      endpoint: s3.endpoint,
-      region: 'us-east-1',
-      credentials: S3RVER_CREDENTIALS,
-      forcePathStyle: true,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    s3Client = s3TestClient(s3.endpoint);
     const uncompressed = ['1.2.840.10008.1.2.1', '1.2.840.10008.1.2.2', '1.2.840.10008.1.2'];
     const transferSyntaxes = [...new Set([...uncompressed, ...samples.map((s) => s.transferSyntaxUid)])];
     const sopClasses = [...new Set([...samples.map((s) => s.sopClassUid), CT_IMAGE_STORAGE])];
@@ -150,15 +143,7 @@ describe('C-STORE into S3 with events on NATS JetStream', () => {
   const storedEventsFor = (events: ReceivedEvent[], sopInstanceUid: string) =>
     events.filter((e) => e.event.type === STORED_TYPE && e.event.subject === sopInstanceUid);
 
-  async function getObject(key: string): Promise<Buffer | null> {
-    try {
-      const response = await s3Client.send(new GetObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${key}` }));
-      return Buffer.from(await response.Body!.transformToByteArray());
-    } catch (e) {
-      if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return null;
-      throw e;
-    }
-  }
+  const getObject = (key: string): Promise<Buffer | null> => readS3Object(s3Client, BUCKET, `${PREFIX}/${key}`);
 
   /** What DCMTK storescp in bit-preserving mode received from the same storescu invocation. */
   function receivedByReference(sopInstanceUid: string): { transferSyntaxUid: string; dataSet: Buffer } {
